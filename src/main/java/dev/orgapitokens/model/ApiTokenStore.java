@@ -1,0 +1,96 @@
+package dev.orgapitokens.model;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import java.util.List;
+import java.util.Locale;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+
+/** All database access for tokens; one instance per Keycloak session. */
+public class ApiTokenStore {
+
+    private final EntityManager em;
+
+    public ApiTokenStore(KeycloakSession session) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    /** What a list call may filter on; null fields do not filter. */
+    public record Query(String realmId, String organizationId, String role, String search, int first, int max) {
+    }
+
+    public ApiTokenEntity find(String realmId, String id) {
+        ApiTokenEntity token = id == null ? null : em.find(ApiTokenEntity.class, id);
+        return token != null && token.getRealmId().equals(realmId) ? token : null;
+    }
+
+    public ApiTokenEntity findByDigest(String keyDigest) {
+        List<ApiTokenEntity> found = em.createQuery(
+                        "select t from ApiTokenEntity t where t.keyDigest = :digest", ApiTokenEntity.class)
+                .setParameter("digest", keyDigest)
+                .getResultList();
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    public boolean nameTaken(String nameScope, String nameKey, String exceptId) {
+        return !em.createQuery("select t.id from ApiTokenEntity t where t.nameScope = :scope and t.nameKey = :nameKey"
+                        + " and t.id <> :exceptId", String.class)
+                .setParameter("scope", nameScope)
+                .setParameter("nameKey", nameKey)
+                .setParameter("exceptId", exceptId == null ? "" : exceptId)
+                .setMaxResults(1)
+                .getResultList().isEmpty();
+    }
+
+    /** Ordered by name (case-insensitively), then id so pages are stable. */
+    public List<ApiTokenEntity> list(Query q) {
+        StringBuilder jpql = new StringBuilder("select t from ApiTokenEntity t where t.realmId = :realmId");
+        if (q.organizationId() != null) jpql.append(" and t.organizationId = :orgId");
+        if (q.role() != null) jpql.append(" and t.role = :role");
+        if (q.search() != null) jpql.append(" and t.nameKey like :pattern escape '!'");
+        jpql.append(" order by t.nameKey, t.id");
+
+        TypedQuery<ApiTokenEntity> query = em.createQuery(jpql.toString(), ApiTokenEntity.class)
+                .setParameter("realmId", q.realmId());
+        if (q.organizationId() != null) query.setParameter("orgId", q.organizationId());
+        if (q.role() != null) query.setParameter("role", q.role());
+        if (q.search() != null) query.setParameter("pattern", "%" + likeLiteral(nameKey(q.search())) + "%");
+        return query.setFirstResult(q.first()).setMaxResults(q.max()).getResultList();
+    }
+
+    /** Inserts and flushes, so a name or digest clash surfaces here and not at commit. */
+    public void insert(ApiTokenEntity token) {
+        em.persist(token);
+        em.flush();
+    }
+
+    /** Flushes pending changes of a managed token, for the same reason as {@link #insert}. */
+    public void flush() {
+        em.flush();
+    }
+
+    public void delete(ApiTokenEntity token) {
+        em.remove(token);
+        em.flush();
+    }
+
+    public int deleteByRealm(String realmId) {
+        return em.createQuery("delete from ApiTokenEntity t where t.realmId = :realmId")
+                .setParameter("realmId", realmId).executeUpdate();
+    }
+
+    public int deleteByServiceUser(String userId) {
+        return em.createQuery("delete from ApiTokenEntity t where t.serviceUserId = :userId")
+                .setParameter("userId", userId).executeUpdate();
+    }
+
+    public static String nameKey(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /** Makes % and _ match themselves in a LIKE pattern with escape character '!'. */
+    static String likeLiteral(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+}

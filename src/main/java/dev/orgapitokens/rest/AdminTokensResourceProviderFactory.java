@@ -1,0 +1,84 @@
+package dev.orgapitokens.rest;
+
+import dev.orgapitokens.service.ApiTokenErrors;
+import dev.orgapitokens.service.Caller;
+import dev.orgapitokens.service.ServiceIdentities;
+import dev.orgapitokens.setup.RealmSetup;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * {@code /admin/realms/{realm}/org-api-tokens}: Keycloak has already authenticated the admin
+ * (realm or master); access follows Keycloak's admin permission evaluator.
+ */
+public class AdminTokensResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+
+    public static final String ID = "org-api-tokens";
+
+    @Override
+    public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        return new TokensResource(session, realm, new AdminAccess(auth, adminEvent));
+    }
+
+    /** Read: view-realm or view-api-tokens. Write: manage-realm or manage-api-tokens. */
+    record AdminAccess(AdminPermissionEvaluator auth, AdminEventBuilder events) implements TokensResource.Access {
+
+        @Override
+        public Caller reader() {
+            requireHumanAdmin();
+            if (!auth.realm().canViewRealm() && !auth.hasOneAdminRole(RealmSetup.VIEW_API_TOKENS, RealmSetup.MANAGE_API_TOKENS)) {
+                throw ApiTokenErrors.forbidden("Reading API tokens requires view-realm or view-api-tokens");
+            }
+            return caller();
+        }
+
+        @Override
+        public Caller writer() {
+            requireHumanAdmin();
+            if (!auth.realm().canManageRealm() && !auth.hasOneAdminRole(RealmSetup.MANAGE_API_TOKENS)) {
+                throw ApiTokenErrors.forbidden("Managing API tokens requires manage-realm or manage-api-tokens");
+            }
+            return caller();
+        }
+
+        private void requireHumanAdmin() {
+            AdminAuth admin = auth.adminAuth();
+            if (ServiceIdentities.isKeyDerived(admin.getToken(), admin.getUser())) {
+                throw ApiTokenErrors.forbidden("An access token obtained with an API key cannot manage API tokens");
+            }
+        }
+
+        private Caller caller() {
+            return new Caller(auth.adminAuth().getUser().getUsername(), events);
+        }
+    }
+
+    @Override
+    public AdminRealmResourceProvider create(KeycloakSession session) {
+        return this;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.orgapitokens.service;
+
+import dev.orgapitokens.key.ApiKeys;
+import dev.orgapitokens.model.ApiTokenEntity;
+import dev.orgapitokens.model.ApiTokenStore;
+import jakarta.persistence.PersistenceException;
+import java.sql.SQLException;
+import java.util.List;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.organization.OrganizationProvider;
+
+/** The rules both REST front doors share: validation, storage, service identities, admin events. */
+public class ApiTokenService {
+
+    public static final String RESOURCE_TYPE = "ORG_API_TOKEN";
+    static final int DEFAULT_PAGE = 100;
+    static final int MAX_PAGE = 1000;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final ApiTokenStore store;
+
+    public ApiTokenService(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+        this.store = new ApiTokenStore(session);
+    }
+
+    public List<ApiTokenRepresentation> list(String first, String max, String search, String role, String organizationId) {
+        int firstResult = integerParam("first", first, 0);
+        if (firstResult < 0) throw ApiTokenErrors.badRequest("first must be 0 or more");
+        int maxResults = integerParam("max", max, DEFAULT_PAGE);
+        if (maxResults < 1) throw ApiTokenErrors.badRequest("max must be 1 or more");
+        String roleFilter = blankToNull(role);
+        if (roleFilter != null && TokenRole.byName(roleFilter).isEmpty()) {
+            throw ApiTokenErrors.badRequest("Unknown role '" + roleFilter + "': use one of " + TokenRole.allNames());
+        }
+        ApiTokenStore.Query query = new ApiTokenStore.Query(realm.getId(), blankToNull(organizationId), roleFilter,
+                search == null || search.isEmpty() ? null : search, firstResult, Math.min(maxResults, MAX_PAGE));
+        return store.list(query).stream().map(ApiTokenRepresentation::of).toList();
+    }
+
+    public ApiTokenRepresentation get(String id) {
+        return ApiTokenRepresentation.of(require(id));
+    }
+
+    public ApiTokenRepresentation create(Caller caller, TokenInput input) {
+        long now = Time.currentTimeMillis();
+        String organizationId = input.organizationId();
+        if (organizationId != null) requireOrganization(organizationId);
+
+        ApiTokenEntity token = new ApiTokenEntity();
+        token.setId(KeycloakModelUtils.generateId());
+        token.setRealmId(realm.getId());
+        token.setOrganizationId(organizationId);
+        token.setNameScope(organizationId != null ? organizationId : realm.getId());
+        applyName(token, input.name());
+        token.setRole(input.role().roleName());
+        token.setSites(StoredLists.write(input.sites()));
+        token.setExpiresAt(input.expiresAt());
+        token.setAllowedCidrs(StoredLists.write(input.allowedCidrs() == null ? List.of() : input.allowedCidrs()));
+        token.setCreatedBy(caller.username());
+        token.setCreatedAt(now);
+        token.setUpdatedAt(now);
+        String key = ApiKeys.generate();
+        setKey(token, key);
+
+        UserModel identity = ServiceIdentities.create(session, realm, token.getId(), input.role());
+        token.setServiceUserId(identity.getId());
+        insert(token);
+
+        ApiTokenRepresentation created = ApiTokenRepresentation.withKey(token, key);
+        recordEvent(caller, OperationType.CREATE, created);
+        return created;
+    }
+
+    public ApiTokenRepresentation update(Caller caller, String id, TokenInput input) {
+        ApiTokenEntity token = require(id);
+        if (input.organizationIdSet() && !java.util.Objects.equals(input.organizationId(), token.getOrganizationId())) {
+            throw ApiTokenErrors.badRequest("organizationId cannot be changed; create a new token in the other organization");
+        }
+        if (input.name() != null) applyName(token, input.name());
+        if (input.sites() != null) token.setSites(StoredLists.write(input.sites()));
+        if (input.expiresAtSet()) token.setExpiresAt(input.expiresAt());
+        if (input.allowedCidrsSet()) token.setAllowedCidrs(StoredLists.write(input.allowedCidrs()));
+        if (input.role() != null && !input.role().roleName().equals(token.getRole())) {
+            TokenRole from = TokenRole.byName(token.getRole()).orElseThrow();
+            ServiceIdentities.changeRole(session, realm, identity(token), from, input.role());
+            token.setRole(input.role().roleName());
+        }
+        token.setUpdatedAt(Time.currentTimeMillis());
+        flush(token);
+
+        ApiTokenRepresentation updated = ApiTokenRepresentation.of(token);
+        recordEvent(caller, OperationType.UPDATE, updated);
+        return updated;
+    }
+
+    public ApiTokenRepresentation rotate(Caller caller, String id) {
+        ApiTokenEntity token = require(id);
+        String key = ApiKeys.generate();
+        setKey(token, key);
+        token.setExposed(false);
+        token.setUpdatedAt(Time.currentTimeMillis());
+        flush(token);
+        UserModel identity = identity(token);
+        if (identity != null) ServiceIdentities.endSessions(session, realm, identity);
+
+        ApiTokenRepresentation rotated = ApiTokenRepresentation.withKey(token, key);
+        recordEvent(caller, OperationType.ACTION, rotated);
+        return rotated;
+    }
+
+    public void delete(Caller caller, String id) {
+        ApiTokenEntity token = require(id);
+        ApiTokenRepresentation deleted = ApiTokenRepresentation.of(token);
+        UserModel identity = identity(token);
+        store.delete(token);
+        if (identity != null) ServiceIdentities.remove(session, realm, identity);
+        recordEvent(caller, OperationType.DELETE, deleted);
+    }
+
+    private ApiTokenEntity require(String id) {
+        ApiTokenEntity token = store.find(realm.getId(), id);
+        if (token == null) throw ApiTokenErrors.notFound();
+        return token;
+    }
+
+    private UserModel identity(ApiTokenEntity token) {
+        return session.users().getUserById(realm, token.getServiceUserId());
+    }
+
+    private void applyName(ApiTokenEntity token, String name) {
+        String nameKey = ApiTokenStore.nameKey(name);
+        if (store.nameTaken(token.getNameScope(), nameKey, token.getId())) throw ApiTokenErrors.nameTaken(name);
+        token.setName(name);
+        token.setNameKey(nameKey);
+    }
+
+    private static void setKey(ApiTokenEntity token, String key) {
+        token.setKeyDigest(ApiKeys.digest(key));
+        token.setKeyHint(ApiKeys.hint(key));
+    }
+
+    private void requireOrganization(String organizationId) {
+        OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
+        if (organizations == null || !organizations.isEnabled()) {
+            throw ApiTokenErrors.badRequest("Organizations are not enabled in this realm, so organizationId must be null");
+        }
+        if (organizations.getById(organizationId) == null) {
+            throw ApiTokenErrors.badRequest("No organization with id '" + organizationId + "' in this realm");
+        }
+    }
+
+    /** The pre-check in applyName gives the usual 409; the unique index decides races between concurrent requests. */
+    private void insert(ApiTokenEntity token) {
+        try {
+            store.insert(token);
+        } catch (PersistenceException e) {
+            throw conflictOr(e, token);
+        }
+    }
+
+    private void flush(ApiTokenEntity token) {
+        try {
+            store.flush();
+        } catch (PersistenceException e) {
+            throw conflictOr(e, token);
+        }
+    }
+
+    private static RuntimeException conflictOr(PersistenceException e, ApiTokenEntity token) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return ApiTokenErrors.nameTaken(token.getName());
+            }
+        }
+        return e;
+    }
+
+    private void recordEvent(Caller caller, OperationType operation, ApiTokenRepresentation token) {
+        caller.events()
+                .operation(operation)
+                .resource(RESOURCE_TYPE)
+                .resourcePath("org-api-tokens", token.id())
+                .representation(token.withoutKey())
+                .success();
+    }
+
+    private static int integerParam(String name, String value, int defaultValue) {
+        if (value == null || value.isEmpty()) return defaultValue;
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiTokenErrors.badRequest(name + " must be an integer");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

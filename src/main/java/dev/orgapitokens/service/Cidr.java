@@ -1,0 +1,88 @@
+package dev.orgapitokens.service;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/**
+ * An IPv4 or IPv6 network. Parsing accepts only address literals (never a host name, so no DNS
+ * lookup can happen); a bare address means that single host.
+ */
+public final class Cidr {
+
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
+
+    private final byte[] network;
+    private final int prefixLength;
+
+    private Cidr(byte[] network, int prefixLength) {
+        this.network = network;
+        this.prefixLength = prefixLength;
+    }
+
+    /** @throws IllegalArgumentException with a message fit for an API client */
+    public static Cidr parse(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException("a CIDR must not be empty");
+        }
+        int slash = text.indexOf('/');
+        String address = slash < 0 ? text : text.substring(0, slash);
+        byte[] bytes = literal(address);
+        if (bytes == null) {
+            throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 CIDR (e.g. 203.0.113.0/24 or 2001:db8::/32)");
+        }
+        int maxPrefix = bytes.length * 8;
+        int prefix = maxPrefix;
+        if (slash >= 0) {
+            String digits = text.substring(slash + 1);
+            if (!digits.matches("\\d{1,3}") || Integer.parseInt(digits) > maxPrefix) {
+                throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0.." + maxPrefix);
+            }
+            prefix = Integer.parseInt(digits);
+        }
+        return new Cidr(bytes, prefix);
+    }
+
+    public boolean contains(String address) {
+        byte[] candidate = literal(address);
+        if (candidate == null || candidate.length != network.length) {
+            return false;
+        }
+        int fullBytes = prefixLength / 8;
+        for (int i = 0; i < fullBytes; i++) {
+            if (candidate[i] != network[i]) return false;
+        }
+        int remainingBits = prefixLength % 8;
+        if (remainingBits == 0) return true;
+        int mask = (0xFF << (8 - remainingBits)) & 0xFF;
+        return (candidate[fullBytes] & mask) == (network[fullBytes] & mask);
+    }
+
+    private static byte[] literal(String address) {
+        if (address == null) return null;
+        boolean v4 = IPV4.matcher(address).matches();
+        if (v4) {
+            for (String part : address.split("\\.")) {
+                if (Integer.parseInt(part) > 255) return null;
+            }
+        } else if (!IPV6.matcher(address).matches()) {
+            return null;
+        }
+        try {
+            // Safe: the patterns above admit only literals, which InetAddress parses without DNS.
+            byte[] bytes = InetAddress.getByName(address).getAddress();
+            return ipv4Mapped(bytes);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** ::ffff:a.b.c.d is matched as the IPv4 address it carries. */
+    private static byte[] ipv4Mapped(byte[] bytes) {
+        if (bytes.length != 16) return bytes;
+        for (int i = 0; i < 10; i++) if (bytes[i] != 0) return bytes;
+        if (bytes[10] != (byte) 0xFF || bytes[11] != (byte) 0xFF) return bytes;
+        return new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]};
+    }
+}

@@ -1,0 +1,42 @@
+package dev.orgapitokens.setup;
+
+import dev.orgapitokens.model.ApiTokenStore;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderEvent;
+import org.keycloak.provider.ProviderEventListener;
+
+/**
+ * Sets up realms (existing ones once the database is migrated, new ones as they are created) and
+ * removes tokens whose realm or service identity is deleted. Tokens have no foreign keys, so
+ * these deletes are never blocked; this listener is what leaves no rows behind.
+ */
+public class RealmLifecycleListener implements ProviderEventListener {
+
+    private static final Logger LOG = Logger.getLogger(RealmLifecycleListener.class);
+
+    private final KeycloakSessionFactory factory;
+
+    public RealmLifecycleListener(KeycloakSessionFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public void onEvent(ProviderEvent event) {
+        if (event instanceof PostMigrationEvent) {
+            KeycloakModelUtils.runJobInTransaction(factory, session ->
+                    session.realms().getRealmsStream().forEach(RealmSetup::apply));
+            LOG.debug("org-api-tokens: realms set up");
+        } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            RealmSetup.apply(created.getCreatedRealm());
+        } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            new ApiTokenStore(removed.getKeycloakSession()).deleteByRealm(removed.getRealm().getId());
+        } else if (event instanceof UserModel.UserRemovedEvent removed) {
+            new ApiTokenStore(removed.getKeycloakSession()).deleteByServiceUser(removed.getUser().getId());
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.orgapitokens.setup;
+
+import dev.orgapitokens.service.TokenRole;
+import java.util.stream.Stream;
+import org.keycloak.models.AdminRoles;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.Constants;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+
+/**
+ * What every realm needs, created idempotently: the four token roles and the admin roles
+ * {@code view-api-tokens} / {@code manage-api-tokens} (manage includes view).
+ */
+public final class RealmSetup {
+
+    public static final String VIEW_API_TOKENS = "view-api-tokens";
+    public static final String MANAGE_API_TOKENS = "manage-api-tokens";
+
+    private RealmSetup() {
+    }
+
+    public static void apply(RealmModel realm) {
+        for (TokenRole role : TokenRole.values()) {
+            tokenRole(realm, role);
+        }
+        adminClients(realm).forEach(RealmSetup::addAdminRoles);
+    }
+
+    /** The realm role for a token role, created if missing (an admin may have deleted it). */
+    public static RoleModel tokenRole(RealmModel realm, TokenRole role) {
+        RoleModel model = realm.getRole(role.roleName());
+        if (model == null) {
+            model = realm.addRole(role.roleName());
+            model.setDescription(role.displayName());
+        }
+        return model;
+    }
+
+    /**
+     * Admin roles live where Keycloak looks for a realm's admin roles: the realm's own
+     * realm-management client (realm admins) and the "{realm}-realm" client in master (master admins).
+     */
+    private static Stream<ClientModel> adminClients(RealmModel realm) {
+        return Stream.of(realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID), realm.getMasterAdminClient())
+                .filter(c -> c != null);
+    }
+
+    private static void addAdminRoles(ClientModel client) {
+        RoleModel view = clientRole(client, VIEW_API_TOKENS, "View org API tokens");
+        RoleModel manage = clientRole(client, MANAGE_API_TOKENS, "Manage org API tokens");
+        if (!manage.hasRole(view)) manage.addCompositeRole(view);
+
+        // Whoever holds every admin role of the realm (its realm-admin, or master's admin) gets these too.
+        RoleModel allAdminRoles = Constants.REALM_MANAGEMENT_CLIENT_ID.equals(client.getClientId())
+                ? client.getRole(AdminRoles.REALM_ADMIN)
+                : client.getRealm().getRole(AdminRoles.ADMIN);
+        if (allAdminRoles != null && !allAdminRoles.hasRole(manage)) allAdminRoles.addCompositeRole(manage);
+    }
+
+    private static RoleModel clientRole(ClientModel client, String name, String description) {
+        RoleModel role = client.getRole(name);
+        if (role == null) {
+            role = client.addRole(name);
+            role.setDescription(description);
+        }
+        return role;
+    }
+}
