@@ -1,0 +1,85 @@
+package dev.orgapitokens.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Per-realm setup (new realms, existing realms at start-up) and cleanup on realm deletion. */
+class RealmLifecycleIT extends ServerTest {
+
+    @Test
+    void aNewRealmGetsTheFourRolesAndTheAdminRoles() {
+        TestRealm realm = newRealm("setup");
+        String admin = TestRealm.masterAdminToken();
+        for (String[] role : new String[][] {{"super-user", "Super User"}, {"network-admin", "Network Admin"},
+                {"observer", "Observer"}, {"helpdesk", "Helpdesk"}}) {
+            Http.Response r = Http.get(realm.adminUrl("/roles/" + role[0]), admin);
+            assertEquals(200, r.status(), role[0] + ": " + r);
+            assertEquals(role[1], r.json().get("description").asText());
+        }
+        String management = clientId(realm, "realm-management", admin);
+        assertEquals(200, Http.get(realm.adminUrl("/clients/" + management + "/roles/view-api-tokens"), admin).status());
+        List<String> manageIncludes = names(Http.get(realm.adminUrl("/clients/" + management + "/roles/manage-api-tokens/composites"), admin).json());
+        assertEquals(List.of("view-api-tokens"), manageIncludes);
+        List<String> realmAdminIncludes = names(Http.get(realm.adminUrl("/clients/" + management + "/roles/realm-admin/composites"), admin).json());
+        assertTrue(realmAdminIncludes.contains("manage-api-tokens"), "realm-admin includes manage-api-tokens");
+
+        // the master admin client of the realm has them too, for delegating to master-realm admins
+        Http.Response masterClient = Http.get(KeycloakServer.server().url() + "/admin/realms/master/clients?clientId=" + realm.name + "-realm", admin);
+        String masterClientId = masterClient.json().get(0).get("id").asText();
+        assertEquals(200, Http.get(KeycloakServer.server().url() + "/admin/realms/master/clients/" + masterClientId + "/roles/manage-api-tokens", admin).status());
+    }
+
+    @Test
+    void setupRunsForExistingRealmsAtStartUpAndIsIdempotent() {
+        TestRealm realm = newRealm("restart");
+        String admin = TestRealm.masterAdminToken();
+        String management = clientId(realm, "realm-management", admin);
+        JsonNode token = Http.postJson(realm.adminTokens(), admin, Map.of("name", "survivor", "role", "observer", "sites", List.of("*"))).json();
+        // an admin deletes what the extension created
+        assertEquals(204, Http.delete(realm.adminUrl("/roles/helpdesk"), admin).status());
+        assertEquals(204, Http.delete(realm.adminUrl("/roles/network-admin"), admin).status());
+
+        KeycloakServer.server().restart();
+
+        String after = TestRealm.masterAdminToken();
+        assertEquals(200, Http.get(realm.adminUrl("/roles/helpdesk"), after).status(), "re-created at start-up");
+        assertEquals(200, Http.get(realm.adminUrl("/roles/network-admin"), after).status());
+        assertEquals(1, Database.count("select count(*) from KEYCLOAK_ROLE r join REALM m on r.REALM_ID = m.ID where m.NAME = ? and r.NAME = 'observer'", realm.name),
+                "no duplicate roles after a restart");
+        assertEquals(1, Database.count("select count(*) from KEYCLOAK_ROLE where NAME = 'manage-api-tokens' and CLIENT = ?", management));
+        Http.Response read = Http.get(realm.adminTokens() + "/" + token.get("id").asText(), after);
+        assertEquals(200, read.status(), "tokens survive a restart: " + read);
+        assertEquals(token.get("keyHint"), read.json().get("keyHint"));
+    }
+
+    @Test
+    void deletingARealmWithTokensWorksAndLeavesNoRows() {
+        TestRealm realm = newRealm("doomed");
+        String admin = TestRealm.masterAdminToken();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, Http.postJson(realm.adminTokens(), admin, Map.of("name", "t" + i, "role", "observer", "sites", List.of("*"))).status());
+        }
+        String realmId = Http.get(realm.adminUrl(""), admin).json().get("id").asText();
+        assertEquals(3, Database.count("select count(*) from ORG_API_TOKEN where REALM_ID = ?", realmId));
+
+        assertEquals(204, Http.delete(KeycloakServer.server().url() + "/admin/realms/" + realm.name, admin).status());
+        assertEquals(0, Database.count("select count(*) from ORG_API_TOKEN where REALM_ID = ?", realmId));
+        assertEquals(0, Database.count("select count(*) from USER_ENTITY where REALM_ID = ?", realmId));
+    }
+
+    private static String clientId(TestRealm realm, String clientId, String admin) {
+        return Http.get(realm.adminUrl("/clients?clientId=" + clientId), admin).json().get(0).get("id").asText();
+    }
+
+    private static List<String> names(JsonNode roles) {
+        List<String> names = new ArrayList<>();
+        roles.forEach(r -> names.add(r.get("name").asText()));
+        return names;
+    }
+}

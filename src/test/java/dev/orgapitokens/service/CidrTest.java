@@ -1,0 +1,41 @@
+package dev.orgapitokens.service;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CidrTest {
+
+    @Test
+    void ipv4Networks() {
+        Cidr net = Cidr.parse("10.1.0.0/16");
+        assertTrue(net.contains("10.1.255.3"));
+        assertFalse(net.contains("10.2.0.1"));
+        assertTrue(Cidr.parse("0.0.0.0/0").contains("203.0.113.9"));
+        assertTrue(Cidr.parse("192.168.1.7").contains("192.168.1.7"));
+        assertFalse(Cidr.parse("192.168.1.7").contains("192.168.1.8"));
+        assertTrue(Cidr.parse("10.0.0.0/9").contains("10.127.0.1"));
+        assertFalse(Cidr.parse("10.0.0.0/9").contains("10.128.0.1"));
+    }
+
+    @Test
+    void ipv6NetworksAndMappedIpv4() {
+        Cidr net = Cidr.parse("2001:db8::/32");
+        assertTrue(net.contains("2001:db8:1::5"));
+        assertFalse(net.contains("2001:db9::1"));
+        assertFalse(net.contains("10.0.0.1"), "families do not mix");
+        assertTrue(Cidr.parse("10.0.0.0/8").contains("::ffff:10.9.8.7"));
+        assertTrue(Cidr.parse("::1").contains("0:0:0:0:0:0:0:1"));
+    }
+
+    @Test
+    void rejectsWhatIsNotALiteralCidr() {
+        for (String bad : new String[] {"", "example.com", "localhost", "10.0.0.0/33", "10.0.0/8", "256.0.0.1",
+                "10.0.0.0/-1", "10.0.0.0/", "2001:db8::/129", "10.0.0.0/8 ", "1.2.3.4/08x"}) {
+            assertThrows(IllegalArgumentException.class, () -> Cidr.parse(bad), bad);
+        }
+        assertFalse(Cidr.parse("10.0.0.0/8").contains("not-an-address"));
+    }
+}
