@@ -67,13 +67,15 @@ public final class KeycloakServer implements BeforeAllCallback {
     /** The unpacked distribution, started with {@code kc.sh start-dev}. */
     static final class DistributionServer implements Server {
         private final Path home;
+        private final Path work;
         private final Path logFile;
         private final int httpPort;
         private final int managementPort;
         private Process process;
 
-        private DistributionServer(Path home, Path logFile) {
+        private DistributionServer(Path home, Path work, Path logFile) {
             this.home = home;
+            this.work = work;
             this.logFile = logFile;
             this.httpPort = freePort();
             this.managementPort = freePort();
@@ -87,10 +89,10 @@ public final class KeycloakServer implements BeforeAllCallback {
                 Files.createDirectories(work);
                 Files.createDirectories(home.resolve("providers"));
                 Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                deleteRecursively(home.resolve("data")); // a fresh embedded database for every run
+                deleteRecursively(work.resolve("h2")); // a fresh embedded database for every run
                 Path log = work.resolve("keycloak.log");
                 Files.deleteIfExists(log);
-                DistributionServer server = new DistributionServer(home, log);
+                DistributionServer server = new DistributionServer(home, work, log);
                 server.launch();
                 return server;
             } catch (IOException e) {
@@ -126,7 +128,7 @@ public final class KeycloakServer implements BeforeAllCallback {
         /** Keycloak's dev-file database, in AUTO_SERVER mode so the tests can read it while Keycloak runs. */
         @Override
         public String jdbcUrl() {
-            return "jdbc:h2:file:" + home.resolve("data/h2/keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
+            return "jdbc:h2:file:" + work.resolve("h2/keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
         }
 
         @Override
