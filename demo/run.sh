@@ -40,4 +40,7 @@ When it says "Listening on", try in another terminal:
 MSG
 export KC_BOOTSTRAP_ADMIN_USERNAME="${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}"
 export KC_BOOTSTRAP_ADMIN_PASSWORD="${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}"
-exec "$KC_HOME/bin/kc.sh" start-dev --http-port="$PORT" --http-management-port="$MGMT_PORT" --import-realm
+# The demo keeps its own embedded database under target/demo, apart from the test suite's.
+exec "$KC_HOME/bin/kc.sh" start-dev --http-port="$PORT" --http-management-port="$MGMT_PORT" --import-realm \
+    --db=dev-file --db-url="jdbc:h2:file:$PWD/target/demo/h2/keycloakdb;NON_KEYWORDS=VALUE" \
+    --db-username=sa --db-password=password

@@ -75,6 +75,16 @@ public class ApiTokenStore {
         em.flush();
     }
 
+    /**
+     * Records a key use with a bulk update: no entity version, so concurrent logins of one key never
+     * hit an optimistic-lock error, and an older timestamp never overwrites a newer one.
+     */
+    public int touch(String id, long usedAt, String ip) {
+        return em.createQuery("update ApiTokenEntity t set t.lastUsedAt = :usedAt, t.lastUsedIp = :ip"
+                        + " where t.id = :id and (t.lastUsedAt is null or t.lastUsedAt < :usedAt)")
+                .setParameter("usedAt", usedAt).setParameter("ip", ip).setParameter("id", id).executeUpdate();
+    }
+
     public int deleteByRealm(String realmId) {
         return em.createQuery("delete from ApiTokenEntity t where t.realmId = :realmId")
                 .setParameter("realmId", realmId).executeUpdate();

@@ -31,7 +31,7 @@ public class RealmTokensResourceProviderFactory implements RealmResourceProvider
             @Override
             public Object getResource() {
                 RealmModel realm = session.getContext().getRealm();
-                return new TokensResource(session, realm, new SuperUserAccess(session, realm));
+                return new RealmTokensResource(session, realm, new SuperUserAccess(session, realm));
             }
 
             @Override

@@ -18,6 +18,7 @@ import org.keycloak.organization.OrganizationProvider;
 public class ApiTokenService {
 
     public static final String RESOURCE_TYPE = "ORG_API_TOKEN";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ApiTokenService.class);
     static final int DEFAULT_PAGE = 100;
     static final int MAX_PAGE = 1000;
 
@@ -123,6 +124,33 @@ public class ApiTokenService {
         store.delete(token);
         if (identity != null) ServiceIdentities.remove(session, realm, identity);
         recordEvent(caller, OperationType.DELETE, deleted);
+    }
+
+    /** The gateway check: the token a key stands for, or null when the key may not be used from this address. */
+    public ApiTokenRepresentation checkKey(String key, String remoteAddress) {
+        KeyVerifier.Result result = KeyVerifier.verify(session, realm, key, remoteAddress);
+        if (!result.ok()) return null;
+        UserModel identity = identity(result.token());
+        if (identity == null || !identity.isEnabled()) return null;
+        long now = Time.currentTimeMillis();
+        LastUsedRecorder.record(session, result.token().getId(), remoteAddress, now);
+        return ApiTokenRepresentation.of(result.token());
+    }
+
+    /**
+     * A leaked-key report: a valid key of this realm is revoked at once (marked exposed, sessions
+     * ended) until an administrator rotates it. Invalid keys are ignored silently.
+     */
+    public void reportExposed(String key) {
+        if (!ApiKeys.isWellFormed(key)) return;
+        ApiTokenEntity token = store.findByDigest(ApiKeys.digest(key));
+        if (token == null || !token.getRealmId().equals(realm.getId()) || token.isExposed()) return;
+        token.setExposed(true);
+        token.setUpdatedAt(Time.currentTimeMillis());
+        store.flush();
+        UserModel identity = identity(token);
+        if (identity != null) ServiceIdentities.endSessions(session, realm, identity);
+        LOG.infof("API token %s in realm %s was reported exposed and is revoked until rotated", token.getId(), realm.getName());
     }
 
     private ApiTokenEntity require(String id) {

@@ -25,6 +25,7 @@ public final class RealmSetup {
             tokenRole(realm, role);
         }
         adminClients(realm).forEach(RealmSetup::addAdminRoles);
+        LoginClientSetup.apply(realm);
     }
 
     /** The realm role for a token role, created if missing (an admin may have deleted it). */

@@ -1,0 +1,54 @@
+package dev.orgapitokens.service;
+
+import dev.orgapitokens.key.ApiKeys;
+import dev.orgapitokens.model.ApiTokenEntity;
+import dev.orgapitokens.model.ApiTokenStore;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+/**
+ * Decides whether a presented key may be used, for the authenticator and the gateway check alike.
+ * A malformed key (prefix, length, alphabet, checksum) is refused before any database access;
+ * a well-formed one costs one indexed read by digest.
+ */
+public final class KeyVerifier {
+
+    /** Why a key was refused; recorded in login events, never shown to the caller. */
+    public enum Reason {
+        MALFORMED, UNKNOWN, EXPIRED, EXPOSED, ADDRESS_NOT_ALLOWED
+    }
+
+    /** The outcome: a usable token, or a reason (with the token when one was found). */
+    public record Result(ApiTokenEntity token, Reason refused) {
+        public boolean ok() {
+            return refused == null;
+        }
+    }
+
+    private KeyVerifier() {
+    }
+
+    public static Result verify(KeycloakSession session, RealmModel realm, String key, String remoteAddress) {
+        if (!ApiKeys.isWellFormed(key)) return new Result(null, Reason.MALFORMED);
+        ApiTokenEntity token = new ApiTokenStore(session).findByDigest(ApiKeys.digest(key));
+        if (token == null || !token.getRealmId().equals(realm.getId())) return new Result(null, Reason.UNKNOWN);
+        if (token.getExpiresAt() != null && token.getExpiresAt() <= Time.currentTimeMillis()) return new Result(token, Reason.EXPIRED);
+        if (token.isExposed()) return new Result(token, Reason.EXPOSED);
+        if (!addressAllowed(token, remoteAddress)) return new Result(token, Reason.ADDRESS_NOT_ALLOWED);
+        return new Result(token, null);
+    }
+
+    static boolean addressAllowed(ApiTokenEntity token, String remoteAddress) {
+        var cidrs = StoredLists.read(token.getAllowedCidrs());
+        return cidrs.isEmpty() || cidrs.stream().anyMatch(c -> Cidr.parse(c).contains(remoteAddress));
+    }
+
+    /** The key from a form field, an {@code X-API-Key} header or {@code Authorization: Token <key>}. */
+    public static String presentedKey(String formField, String apiKeyHeader, String authorization) {
+        if (formField != null && !formField.isEmpty()) return formField.trim();
+        if (apiKeyHeader != null && !apiKeyHeader.isEmpty()) return apiKeyHeader.trim();
+        if (authorization != null && authorization.regionMatches(true, 0, "Token ", 0, 6)) return authorization.substring(6).trim();
+        return null;
+    }
+}

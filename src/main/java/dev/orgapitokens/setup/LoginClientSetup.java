@@ -1,0 +1,88 @@
+package dev.orgapitokens.setup;
+
+import dev.orgapitokens.auth.ApiKeyAuthenticator;
+import dev.orgapitokens.auth.ApiTokenClaimsMapper;
+import dev.orgapitokens.service.ServiceIdentities;
+import java.util.stream.Collectors;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.AuthenticationFlowBindings;
+import org.keycloak.models.AuthenticationFlowModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+
+/**
+ * The key-login path of SPEC §5, created idempotently in every realm: an authentication flow
+ * holding the API-key authenticator, and the public client {@code org-api-tokens} (direct grant
+ * only, no refresh tokens, no consent) bound to that flow, with the claims mapper. Pieces an
+ * operator already has are left as they are.
+ */
+public final class LoginClientSetup {
+
+    public static final String FLOW_ALIAS = "org-api-tokens direct grant";
+
+    private LoginClientSetup() {
+    }
+
+    static void apply(RealmModel realm) {
+        AuthenticationFlowModel flow = flow(realm);
+        ClientModel client = realm.getClientByClientId(ServiceIdentities.LOGIN_CLIENT_ID);
+        if (client == null) {
+            client = createClient(realm);
+        }
+        if (client.getAuthenticationFlowBindingOverride(AuthenticationFlowBindings.DIRECT_GRANT_BINDING) == null) {
+            client.setAuthenticationFlowBindingOverride(AuthenticationFlowBindings.DIRECT_GRANT_BINDING, flow.getId());
+        }
+        if (client.getProtocolMappersStream().noneMatch(m -> ApiTokenClaimsMapper.ID.equals(m.getProtocolMapper()))) {
+            client.addProtocolMapper(ApiTokenClaimsMapper.model());
+        }
+    }
+
+    private static AuthenticationFlowModel flow(RealmModel realm) {
+        AuthenticationFlowModel flow = realm.getFlowByAlias(FLOW_ALIAS);
+        if (flow != null) return flow;
+        flow = new AuthenticationFlowModel();
+        flow.setAlias(FLOW_ALIAS);
+        flow.setDescription("Logs in API clients with an org API key (api_key form field or X-API-Key header)");
+        flow.setProviderId("basic-flow");
+        flow.setTopLevel(true);
+        flow.setBuiltIn(false);
+        flow = realm.addAuthenticationFlow(flow);
+
+        AuthenticationExecutionModel execution = new AuthenticationExecutionModel();
+        execution.setParentFlow(flow.getId());
+        execution.setAuthenticator(ApiKeyAuthenticator.ID);
+        execution.setRequirement(AuthenticationExecutionModel.Requirement.REQUIRED);
+        execution.setPriority(10);
+        execution.setAuthenticatorFlow(false);
+        realm.addAuthenticatorExecution(execution);
+        return flow;
+    }
+
+    private static ClientModel createClient(RealmModel realm) {
+        ClientModel client = realm.addClient(ServiceIdentities.LOGIN_CLIENT_ID);
+        client.setName("Org API tokens (key login)");
+        client.setDescription("Trades an org API key for an access token. Direct grant only.");
+        client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        client.setEnabled(true);
+        client.setPublicClient(true);
+        client.setDirectAccessGrantsEnabled(true);
+        client.setStandardFlowEnabled(false);
+        client.setImplicitFlowEnabled(false);
+        client.setServiceAccountsEnabled(false);
+        client.setConsentRequired(false);
+        client.setFullScopeAllowed(true);
+        client.setAttribute(OIDCConfigAttributes.USE_REFRESH_TOKEN, "false");
+        client.addClientScopes(openIdScopes(realm, true), true);
+        client.addClientScopes(openIdScopes(realm, false), false);
+        return client;
+    }
+
+    private static java.util.Set<ClientScopeModel> openIdScopes(RealmModel realm, boolean defaultScopes) {
+        return realm.getDefaultClientScopesStream(defaultScopes)
+                .filter(s -> OIDCLoginProtocol.LOGIN_PROTOCOL.equals(s.getProtocol()))
+                .collect(Collectors.toSet());
+    }
+}

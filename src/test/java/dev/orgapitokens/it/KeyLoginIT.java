@@ -1,0 +1,276 @@
+package dev.orgapitokens.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orgapitokens.key.ApiKeys;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** SPEC §5: logging in with a key, the gateway check and the leaked-key report, over HTTP. */
+class KeyLoginIT extends ServerTest {
+
+    static TestRealm realm;
+
+    @BeforeAll
+    static void setUp() {
+        realm = newRealm("login");
+    }
+
+    record Token(String id, String key, JsonNode json) {
+    }
+
+    static Token create(TestRealm realm, String role, List<String> sites, Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(extra);
+        body.put("name", "t-" + UUID.randomUUID().toString().substring(0, 8));
+        body.put("role", role);
+        body.put("sites", sites);
+        Http.Response r = Http.postJson(realm.adminTokens(), TestRealm.masterAdminToken(), body);
+        assertEquals(201, r.status(), r.describe());
+        return new Token(r.json().get("id").asText(), r.json().get("key").asText(), r.json());
+    }
+
+    static Token create(String role, List<String> sites) {
+        return create(realm, role, sites, Map.of());
+    }
+
+    static void assertRefused(Http.Response r, String what) {
+        assertEquals(401, r.status(), what + ": " + r.describe());
+        assertEquals("invalid_grant", r.json().get("error").asText(), what);
+        assertEquals("Invalid API key", r.json().get("error_description").asText(), what);
+    }
+
+    @Test
+    void aKeyInTheFormOrTheHeaderGivesAnAccessTokenWithTheTokensRoleSitesAndId() {
+        Token token = create("network-admin", List.of("site-1", "site-2"));
+        String serviceUserId = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), TestRealm.masterAdminToken())
+                .json().get(0).get("id").asText();
+        for (Http.Response login : List.of(KeyLogin.withForm(realm, token.key()), KeyLogin.withHeader(realm, token.key()))) {
+            assertEquals(200, login.status(), login.describe());
+            assertFalse(login.json().has("refresh_token"), "no refresh token");
+            JsonNode claims = KeyLogin.accessTokenClaims(login);
+            assertEquals(serviceUserId, claims.get("sub").asText());
+            assertEquals("api-token-" + token.id(), claims.get("preferred_username").asText());
+            assertEquals(token.id(), claims.get("api_token_id").asText());
+            assertEquals(List.of("site-1", "site-2"), TokensApiIT.strings(claims.get("sites")));
+            List<String> roles = TokensApiIT.strings(claims.get("realm_access").get("roles"));
+            assertTrue(roles.contains("network-admin"), "roles " + roles);
+            assertFalse(roles.contains("super-user") || roles.contains("offline_access"), "only the token's role: " + roles);
+            assertEquals("org-api-tokens", claims.get("azp").asText());
+        }
+        Token all = create("observer", List.of("*"));
+        assertEquals(List.of("*"), TokensApiIT.strings(KeyLogin.accessTokenClaims(KeyLogin.withForm(realm, all.key())).get("sites")));
+    }
+
+    @Test
+    void everyBadKeyGetsTheSame401() {
+        Token live = create("observer", List.of("*"));
+        String typo = live.key().substring(0, 10) + (live.key().charAt(10) == 'a' ? 'b' : 'a') + live.key().substring(11);
+        assertRefused(KeyLogin.withForm(realm, ApiKeys.generate()), "unknown key");
+        assertRefused(KeyLogin.withForm(realm, "oat_short"), "malformed key");
+        assertRefused(KeyLogin.withForm(realm, typo), "checksum-broken key");
+        assertRefused(KeyLogin.withForm(realm, "ghp_" + live.key().substring(4)), "other prefix");
+        assertRefused(KeyLogin.withForm(realm, ""), "empty key");
+        assertRefused(KeyLogin.withForm(realm, null), "no key");
+        assertRefused(KeyLogin.withHeader(realm, typo), "checksum-broken key in the header");
+
+        Token deleted = create("observer", List.of("*"));
+        assertEquals(204, Http.delete(realm.adminTokens() + "/" + deleted.id(), TestRealm.masterAdminToken()).status());
+        assertRefused(KeyLogin.withForm(realm, deleted.key()), "deleted");
+
+        Token rotated = create("observer", List.of("*"));
+        Http.Response rotation = Http.send("POST", realm.adminTokens() + "/" + rotated.id() + "/rotate", TestRealm.masterAdminToken(), null, null);
+        assertRefused(KeyLogin.withForm(realm, rotated.key()), "rotated-out");
+        assertEquals(200, KeyLogin.withForm(realm, rotation.json().get("key").asText()).status(), "the new key works");
+
+        Token denied = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("203.0.113.0/24", "2001:db8::/32")));
+        assertRefused(KeyLogin.withForm(realm, denied.key()), "address not allowed");
+        Token allowed = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("203.0.113.0/24", "127.0.0.0/8", "::1/128")));
+        assertEquals(200, KeyLogin.withForm(realm, allowed.key()).status(), "allowed address");
+
+        assertEquals(200, KeyLogin.withForm(realm, live.key()).status(), "the live key still works after all that");
+    }
+
+    @Test
+    void anExpiredKeyIsRefused() throws InterruptedException {
+        Token expiring = create(realm, "observer", List.of("*"), Map.of("expiresAt", System.currentTimeMillis() + 3000));
+        assertEquals(200, KeyLogin.withForm(realm, expiring.key()).status());
+        Thread.sleep(3500);
+        assertRefused(KeyLogin.withForm(realm, expiring.key()), "expired");
+        // moving the expiry brings it back
+        Http.Response extended = Http.putJson(realm.adminTokens() + "/" + expiring.id(), TestRealm.masterAdminToken(),
+                Map.of("expiresAt", System.currentTimeMillis() + 3_600_000));
+        assertEquals(200, extended.status());
+        assertEquals(200, KeyLogin.withForm(realm, expiring.key()).status());
+    }
+
+    @Test
+    void roleAndSiteChangesTakeEffectAtTheNextLogin() {
+        Token token = create("observer", List.of("site-1"));
+        assertTrue(TokensApiIT.strings(KeyLogin.accessTokenClaims(KeyLogin.withForm(realm, token.key())).get("realm_access").get("roles")).contains("observer"));
+        Http.Response changed = Http.putJson(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken(),
+                Map.of("role", "helpdesk", "sites", List.of("site-9")));
+        assertEquals(200, changed.status());
+        JsonNode claims = KeyLogin.accessTokenClaims(KeyLogin.withForm(realm, token.key()));
+        List<String> roles = TokensApiIT.strings(claims.get("realm_access").get("roles"));
+        assertTrue(roles.contains("helpdesk") && !roles.contains("observer"), "roles " + roles);
+        assertEquals(List.of("site-9"), TokensApiIT.strings(claims.get("sites")));
+    }
+
+    @Test
+    void aKeyOfOneRealmDoesNotWorkInAnother() {
+        Token token = create("observer", List.of("*"));
+        TestRealm other = newRealm("login-other");
+        assertRefused(KeyLogin.withForm(other, token.key()), "key of another realm");
+        assertEquals(401, gateway(other, "Token " + token.key(), null).status());
+    }
+
+    @Test
+    void fiftyConcurrentLoginsWithOneKeyAllSucceedAndLastUsedIsRecorded() throws Exception {
+        Token token = create("observer", List.of("*"));
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Callable<Integer>> logins = new ArrayList<>();
+            for (int i = 0; i < 50; i++) logins.add(() -> KeyLogin.withForm(realm, token.key()).status());
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : pool.invokeAll(logins)) statuses.add(f.get());
+            assertEquals(50, statuses.stream().filter(s -> s == 200).count(), "statuses " + statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode read = null;
+        for (int i = 0; i < 40; i++) {
+            read = Http.get(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken()).json();
+            if (!read.get("lastUsedAt").isNull()) break;
+            Thread.sleep(250);
+        }
+        assertFalse(read.get("lastUsedAt").isNull(), "lastUsedAt is recorded shortly after a login");
+        assertTrue(Math.abs(read.get("lastUsedAt").asLong() - System.currentTimeMillis()) < 60_000);
+        assertTrue(List.of("127.0.0.1", "0:0:0:0:0:0:0:1", "::1").contains(read.get("lastUsedIp").asText()), read.get("lastUsedIp").asText());
+    }
+
+    @Test
+    void keyLoginsKeepNoSessionRows() {
+        Token token = create("observer", List.of("*"));
+        for (int i = 0; i < 5; i++) assertEquals(200, KeyLogin.withForm(realm, token.key()).status());
+        String userId = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), TestRealm.masterAdminToken())
+                .json().get(0).get("id").asText();
+        assertEquals(0, Database.count("select count(*) from OFFLINE_USER_SESSION where USER_ID = ?", userId));
+        assertEquals(0, Http.get(realm.adminUrl("/users/" + userId + "/sessions"), TestRealm.masterAdminToken()).json().size());
+    }
+
+    @Test
+    void serviceIdentitiesCannotLogInWithAPassword() {
+        Token token = create("super-user", List.of("*"));
+        String username = "api-token-" + token.id();
+        for (String client : List.of("admin-cli", "org-api-tokens")) {
+            Http.Response r = Http.postForm(KeyLogin.tokenEndpoint(realm), Map.of("grant_type", "password", "client_id", client,
+                    "username", username, "password", "anything"));
+            assertEquals(401, r.status(), client + ": " + r.describe());
+        }
+    }
+
+    @Test
+    void anAccessTokenFromAKeyCannotManageTokens() {
+        Token token = create("super-user", List.of("*"));
+        String accessToken = KeyLogin.withForm(realm, token.key()).json().get("access_token").asText();
+        long before = Database.count("select count(*) from ORG_API_TOKEN");
+        for (String url : List.of(realm.realmTokens(), realm.adminTokens())) {
+            for (Http.Response r : List.of(Http.get(url, accessToken),
+                    Http.postJson(url, accessToken, Map.of("name", "minted", "role", "super-user", "sites", List.of("*"))),
+                    Http.send("POST", url + "/" + token.id() + "/rotate", accessToken, null, null))) {
+                assertTrue(r.status() == 401 || r.status() == 403, url + " -> " + r.describe());
+            }
+        }
+        assertEquals(before, Database.count("select count(*) from ORG_API_TOKEN"), "no key minted with a key");
+    }
+
+    @Test
+    void failedLoginsAreLoginEventsWithTheTokenIdAndNeverTheKey() {
+        Token denied = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("203.0.113.0/24")));
+        assertRefused(KeyLogin.withForm(realm, denied.key()), "address not allowed");
+        Token ok = create("observer", List.of("*"));
+        assertEquals(200, KeyLogin.withForm(realm, ok.key()).status());
+
+        JsonNode errors = Http.get(realm.adminUrl("/events?type=LOGIN_ERROR&max=1000"), TestRealm.masterAdminToken()).json();
+        JsonNode failure = find(errors, denied.id());
+        assertEquals("address_not_allowed", failure.get("details").get("reason").asText());
+        assertEquals("invalid_user_credentials", failure.get("error").asText());
+        JsonNode logins = Http.get(realm.adminUrl("/events?type=LOGIN&max=1000"), TestRealm.masterAdminToken()).json();
+        assertEquals("org-api-tokens", find(logins, ok.id()).get("clientId").asText());
+        String all = errors.toString() + logins;
+        assertFalse(all.contains(denied.key().substring(4)) || all.contains(ok.key().substring(4)), "no key in login events");
+    }
+
+    private static JsonNode find(JsonNode events, String tokenId) {
+        for (JsonNode e : events) {
+            if (e.has("details") && tokenId.equals(e.get("details").path("api_token_id").asText())) return e;
+        }
+        throw new AssertionError("no event for token " + tokenId + " in " + Http.redact(events.toString()));
+    }
+
+    static Http.Response gateway(TestRealm realm, String authorization, String apiKeyHeader) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(realm.realmTokens() + "/self")).GET();
+        if (authorization != null) request.header("Authorization", authorization);
+        if (apiKeyHeader != null) request.header("X-API-Key", apiKeyHeader);
+        return Http.send(request.build());
+    }
+
+    @Test
+    void gatewayCheckAnswersWithTheTokenOrTheSame401() {
+        Token token = create("helpdesk", List.of("site-3"));
+        for (Http.Response r : List.of(gateway(realm, "Token " + token.key(), null), gateway(realm, null, token.key()))) {
+            assertEquals(200, r.status(), r.describe());
+            assertEquals(token.id(), r.json().get("id").asText());
+            assertEquals("helpdesk", r.json().get("role").asText());
+            assertFalse(r.json().has("key"), "never the key");
+        }
+        Token denied = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("203.0.113.0/24")));
+        List<Http.Response> refusals = List.of(gateway(realm, "Token " + ApiKeys.generate(), null), gateway(realm, "Token oat_x", null),
+                gateway(realm, null, null), gateway(realm, "Bearer " + token.key(), null), gateway(realm, "Token " + denied.key(), null));
+        for (Http.Response r : refusals) {
+            assertEquals(401, r.status(), r.describe());
+            assertEquals(refusals.get(0).body(), r.body(), "constant shape");
+        }
+        assertEquals("Invalid API key", refusals.get(0).json().get("error_description").asText());
+    }
+
+    @Test
+    void aReportedKeyStopsWorkingUntilRotated() {
+        Token token = create("observer", List.of("*"));
+        Http.Response bogus = Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", ApiKeys.generate()));
+        Http.Response garbage = Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", "hello"));
+        Http.Response real = Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", token.key()));
+        assertEquals(200, real.status(), real.describe());
+        assertEquals(real.body(), bogus.body(), "the answer reveals nothing");
+        assertEquals(real.body(), garbage.body());
+        assertEquals(200, bogus.status());
+
+        assertRefused(KeyLogin.withForm(realm, token.key()), "exposed");
+        assertEquals(401, gateway(realm, "Token " + token.key(), null).status());
+        JsonNode read = Http.get(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken()).json();
+        assertTrue(read.get("exposed").asBoolean());
+
+        Http.Response rotated = Http.send("POST", realm.adminTokens() + "/" + token.id() + "/rotate", TestRealm.masterAdminToken(), null, null);
+        assertFalse(rotated.json().get("exposed").asBoolean(), "rotation clears the exposed flag");
+        String newKey = rotated.json().get("key").asText();
+        assertNotEquals(token.key(), newKey);
+        assertEquals(200, KeyLogin.withForm(realm, newKey).status());
+        assertNull(null);
+    }
+}
