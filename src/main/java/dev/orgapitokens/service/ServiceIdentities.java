@@ -26,6 +26,12 @@ public final class ServiceIdentities {
     static UserModel create(KeycloakSession session, RealmModel realm, String tokenId, TokenRole role) {
         UserModel user = session.users().addUser(realm, KeycloakModelUtils.generateId(), USERNAME_PREFIX + tokenId, false, false);
         user.setEnabled(true);
+        // A complete default user profile, so no required action (verify profile/email) blocks a key login.
+        // The .invalid domain (RFC 2606) can never receive mail.
+        user.setFirstName("API token");
+        user.setLastName(tokenId.substring(0, 8));
+        user.setEmail(USERNAME_PREFIX + tokenId + "@org-api-tokens.invalid");
+        user.setEmailVerified(true);
         user.setSingleAttribute(TOKEN_ID_ATTRIBUTE, tokenId);
         user.grantRole(RealmSetup.tokenRole(realm, role));
         return user;

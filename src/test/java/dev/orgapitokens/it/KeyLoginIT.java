@@ -3,7 +3,6 @@ package dev.orgapitokens.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -181,7 +180,9 @@ class KeyLoginIT extends ServerTest {
         for (String client : List.of("admin-cli", "org-api-tokens")) {
             Http.Response r = Http.postForm(KeyLogin.tokenEndpoint(realm), Map.of("grant_type", "password", "client_id", client,
                     "username", username, "password", "anything"));
-            assertEquals(401, r.status(), client + ": " + r.describe());
+            assertTrue(r.status() == 400 || r.status() == 401, client + ": " + r.describe());
+            assertEquals("invalid_grant", r.json().get("error").asText());
+            assertFalse(r.json().has("access_token"));
         }
     }
 
@@ -271,6 +272,5 @@ class KeyLoginIT extends ServerTest {
         String newKey = rotated.json().get("key").asText();
         assertNotEquals(token.key(), newKey);
         assertEquals(200, KeyLogin.withForm(realm, newKey).status());
-        assertNull(null);
     }
 }
