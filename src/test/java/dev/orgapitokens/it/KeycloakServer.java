@@ -59,6 +59,10 @@ public final class KeycloakServer implements BeforeAllCallback {
                 .getOrComputeIfAbsent(Server.class, k -> mode.equals("testcontainers") ? ContainerServer.start() : DistributionServer.start(), Server.class);
     }
 
+    public static boolean started() {
+        return server != null;
+    }
+
     public static Server server() {
         if (server == null) throw new IllegalStateException("annotate the test class with @ExtendWith(KeycloakServer.class)");
         return server;
