@@ -164,6 +164,28 @@ class KeyLoginIT extends ServerTest {
     }
 
     @Test
+    void lastUsedIsWrittenAtMostOncePerMinute() throws InterruptedException {
+        Token token = create("observer", List.of("*"));
+        assertEquals(200, KeyLogin.withForm(realm, token.key()).status());
+        long first = awaitLastUsed(token.id());
+        Thread.sleep(50);
+        for (int i = 0; i < 3; i++) assertEquals(200, KeyLogin.withForm(realm, token.key()).status());
+        assertEquals(200, gateway(realm, "Token " + token.key(), null).status());
+        Thread.sleep(1500); // longer than the asynchronous write takes
+        assertEquals(first, Http.get(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken()).json().get("lastUsedAt").asLong(),
+                "later uses within the minute write nothing");
+    }
+
+    private static long awaitLastUsed(String id) throws InterruptedException {
+        for (int i = 0; i < 40; i++) {
+            JsonNode read = Http.get(realm.adminTokens() + "/" + id, TestRealm.masterAdminToken()).json();
+            if (!read.get("lastUsedAt").isNull()) return read.get("lastUsedAt").asLong();
+            Thread.sleep(250);
+        }
+        throw new AssertionError("lastUsedAt was never written");
+    }
+
+    @Test
     void keyLoginsKeepNoSessionRows() {
         Token token = create("observer", List.of("*"));
         for (int i = 0; i < 5; i++) assertEquals(200, KeyLogin.withForm(realm, token.key()).status());

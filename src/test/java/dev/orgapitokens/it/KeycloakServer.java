@@ -52,8 +52,10 @@ public final class KeycloakServer implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) {
         String mode = System.getProperty("keycloak.server", "embedded");
         if (mode.equals("testcontainers") && !ContainerServer.dockerAvailable()) {
-            Assumptions.abort("keycloak.server=testcontainers but no Docker engine is reachable: skipping. "
-                    + "Run without -Dkeycloak.server (embedded distribution) on machines without Docker.");
+            String message = "SKIPPED " + context.getDisplayName() + ": keycloak.server=testcontainers but no Docker engine is reachable. "
+                    + "Run without -Dkeycloak.server (embedded distribution) on machines without Docker.";
+            System.out.println(message);
+            Assumptions.abort(message);
         }
         server = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(Server.class, k -> mode.equals("testcontainers") ? ContainerServer.start() : DistributionServer.start(), Server.class);
