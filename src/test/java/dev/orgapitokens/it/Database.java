@@ -14,9 +14,9 @@ public final class Database {
     }
 
     public static Connection open() throws SQLException {
-        String url = KeycloakServer.server().jdbcUrl();
-        Assumptions.assumeTrue(url != null, "this server's database cannot be opened from the tests");
-        return DriverManager.getConnection(url, "sa", "password");
+        TestDatabase.Jdbc jdbc = KeycloakServer.server().jdbc();
+        Assumptions.assumeTrue(jdbc != null, "this server's database cannot be opened from the tests");
+        return DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
     }
 
     public static long count(String sql, Object... params) {

@@ -42,8 +42,8 @@ public final class KeycloakServer implements BeforeAllCallback {
         /** Stops the server and starts it again on the same database. */
         void restart();
 
-        /** A JDBC URL the tests can open while Keycloak runs, or null when the database is out of reach. */
-        String jdbcUrl();
+        /** How the tests can open Keycloak's database while it runs, or null when it is out of reach. */
+        TestDatabase.Jdbc jdbc();
     }
 
     private static Server server;
@@ -75,6 +75,7 @@ public final class KeycloakServer implements BeforeAllCallback {
         private final Path home;
         private final Path work;
         private final Path logFile;
+        private final TestDatabase database;
         private final int httpPort;
         private final int managementPort;
         private Process process;
@@ -82,6 +83,7 @@ public final class KeycloakServer implements BeforeAllCallback {
         private DistributionServer(Path home, Path work, Path logFile) {
             this.home = home;
             this.work = work;
+            this.database = TestDatabase.select(work);
             this.logFile = logFile;
             this.httpPort = freePort();
             this.managementPort = freePort();
@@ -108,8 +110,8 @@ public final class KeycloakServer implements BeforeAllCallback {
 
         private void launch() {
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--health-enabled=true",
-                    "--db=dev-file", "--db-url=" + jdbcUrl(), "--db-username=sa", "--db-password=password"));
+                    "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--health-enabled=true"));
+            command.addAll(database.keycloakOptions());
             command.addAll(List.of(System.getProperty("keycloak.args", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -131,10 +133,9 @@ public final class KeycloakServer implements BeforeAllCallback {
             return "http://127.0.0.1:" + httpPort;
         }
 
-        /** Keycloak's dev-file database, in AUTO_SERVER mode so the tests can read it while Keycloak runs. */
         @Override
-        public String jdbcUrl() {
-            return "jdbc:h2:file:" + work.resolve("h2/keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
+        public TestDatabase.Jdbc jdbc() {
+            return database.jdbc();
         }
 
         @Override
@@ -174,6 +175,7 @@ public final class KeycloakServer implements BeforeAllCallback {
         @Override
         public void close() {
             stop();
+            database.drop();
         }
     }
 
@@ -216,7 +218,7 @@ public final class KeycloakServer implements BeforeAllCallback {
         }
 
         @Override
-        public String jdbcUrl() {
+        public TestDatabase.Jdbc jdbc() {
             return null;
         }
 
