@@ -40,7 +40,8 @@ class RealmLifecycleIT extends ServerTest {
         TestRealm realm = newRealm("restart");
         String admin = TestRealm.masterAdminToken();
         String management = clientId(realm, "realm-management", admin);
-        JsonNode token = Http.postJson(realm.adminTokens(), admin, Map.of("name", "survivor", "role", "observer", "sites", List.of("*"))).json();
+        JsonNode token = Http.postJson(realm.adminTokens(), admin, Map.of("name", "survivor", "role", "observer", "sites", List.of("site-7"),
+                "allowedCidrs", List.of("127.0.0.0/8", "::1"))).json();
         // an admin deletes what the extension created
         assertEquals(204, Http.delete(realm.adminUrl("/roles/helpdesk"), admin).status());
         assertEquals(204, Http.delete(realm.adminUrl("/roles/network-admin"), admin).status());
@@ -56,6 +57,14 @@ class RealmLifecycleIT extends ServerTest {
         Http.Response read = Http.get(realm.adminTokens() + "/" + token.get("id").asText(), after);
         assertEquals(200, read.status(), "tokens survive a restart: " + read);
         assertEquals(token.get("keyHint"), read.json().get("keyHint"));
+        assertEquals(token.get("allowedCidrs"), read.json().get("allowedCidrs"));
+        Http.Response login = KeyLogin.withForm(realm, token.get("key").asText());
+        assertEquals(200, login.status(), "the key still works after a restart: " + login);
+        assertEquals(List.of("site-7"), TokensApiIT.strings(KeyLogin.accessTokenClaims(login).get("sites")));
+        assertEquals(1, Database.count("select count(*) from CLIENT c join REALM m on c.REALM_ID = m.ID where m.NAME = ? and c.CLIENT_ID = 'org-api-tokens'", realm.name),
+                "one login client after a restart");
+        assertEquals(1, Database.count("select count(*) from AUTHENTICATION_FLOW f join REALM m on f.REALM_ID = m.ID where m.NAME = ? and f.ALIAS = 'org-api-tokens direct grant'", realm.name),
+                "one login flow after a restart");
     }
 
     @Test
