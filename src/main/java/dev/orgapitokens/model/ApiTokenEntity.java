@@ -28,14 +28,14 @@ public class ApiTokenEntity {
     @Column(name = "NAME_SCOPE", length = 36, nullable = false)
     private String nameScope;
 
-    @Column(name = "NAME", length = 512, nullable = false)
+    @Column(name = "NAME", length = 255, nullable = false)
     private String name;
 
     /**
      * Lower-cased name: uniqueness and search are case-insensitive the same way on every database,
      * whatever its collation.
      */
-    @Column(name = "NAME_KEY", length = 512, nullable = false)
+    @Column(name = "NAME_KEY", length = 255, nullable = false)
     private String nameKey;
 
     @Column(name = "ROLE", length = 32, nullable = false)

@@ -117,7 +117,8 @@ public final class TokenInput {
         if (!value.isTextual()) throw ApiTokenErrors.badRequest("name must be a string of 1 to " + MAX_NAME + " characters");
         String name = value.textValue();
         int length = name.codePointCount(0, name.length());
-        if (length < 1 || length > MAX_NAME) {
+        // The column holds 255 UTF-16 units: only a name of more than 127 emoji-like characters hits that.
+        if (length < 1 || length > MAX_NAME || name.length() > 255) {
             throw ApiTokenErrors.badRequest("name must be 1 to " + MAX_NAME + " characters long (got " + length + ")");
         }
         if (name.isBlank()) throw ApiTokenErrors.badRequest("name must not be blank");

@@ -257,6 +257,19 @@ class TokensApiIT extends ServerTest {
     }
 
     @Test
+    void unicodeNamesRoundTripOnEveryDatabase() {
+        String admin = TestRealm.masterAdminToken();
+        Door door = new Door("admin", realm.adminTokens(), admin);
+        String name = "\uD83D\uDE80 d\u00E9ploiement \u0645\u0631\u062D\u0628\u0627 " + UUID.randomUUID().toString().substring(0, 6);
+        String longest = "\uD83D\uDD11".repeat(127) + "k"; // 128 characters, 255 UTF-16 units
+        for (String n : List.of(name, longest)) {
+            JsonNode created = create(door, body(n, "observer", List.of("*")));
+            assertEquals(n, Http.get(door.url() + "/" + created.get("id").asText(), admin).json().get("name").asText());
+        }
+        assertEquals(List.of(name), names(list(realm, admin, "?search=" + Http.enc("D\u00C9PLOIEMENT \u0645\u0631"))));
+    }
+
+    @Test
     void bodyOver64KiBIsRefused() {
         String huge = "{\"name\":\"big\",\"role\":\"observer\",\"sites\":[\"*\"],\"pad\":\"" + "x".repeat(70_000) + "\"}";
         Http.Response r = Http.send("POST", realm.adminTokens(), TestRealm.masterAdminToken(), "application/json", huge);
