@@ -286,13 +286,16 @@ class TokensApiIT extends ServerTest {
                 {"bravo%2", "network-admin"}, {"delta", "super-user"}}) {
             create(door, body(t[0], t[1], List.of("*")));
         }
-        assertEquals(List.of("Alpha", "bravo%2", "bravo_1", "charlie", "delta"), names(list(own, admin, "")));
-        assertEquals(List.of("bravo%2", "bravo_1"), names(list(own, admin, "?first=1&max=2")));
+        // Letters order alike everywhere; how '%' and '_' compare follows the database's collation.
+        List<String> all = names(list(own, admin, ""));
+        assertEquals(List.of("Alpha", "charlie", "delta"), List.of(all.get(0), all.get(3), all.get(4)), "ordered by name, case-insensitively: " + all);
+        assertEquals(java.util.Set.of("bravo%2", "bravo_1"), java.util.Set.copyOf(all.subList(1, 3)));
+        assertEquals(all.subList(1, 3), names(list(own, admin, "?first=1&max=2")));
         assertEquals(List.of("delta"), names(list(own, admin, "?first=4&max=100")));
         assertEquals(List.of(), names(list(own, admin, "?first=10")));
         assertEquals(5, list(own, admin, "?max=5000").size(), "max above 1000 is capped, not refused");
         assertEquals(List.of("Alpha"), names(list(own, admin, "?search=ALP")), "case-insensitive");
-        assertEquals(List.of("bravo%2", "bravo_1"), names(list(own, admin, "?search=AV")), "substring");
+        assertEquals(all.subList(1, 3), names(list(own, admin, "?search=AV")), "substring");
         assertEquals(List.of("bravo%2"), names(list(own, admin, "?search=" + Http.enc("%"))), "% is literal");
         assertEquals(List.of("bravo_1"), names(list(own, admin, "?search=_")), "_ is literal");
         assertEquals(List.of("bravo_1", "charlie"), names(list(own, admin, "?role=observer")));
