@@ -25,6 +25,20 @@ public class ApiTokenStore {
         return token != null && token.getRealmId().equals(realmId) ? token : null;
     }
 
+    /**
+     * The token, with its row locked until the transaction ends: concurrent writes to one token
+     * (an edit during a rotation or a leak report) run one after the other, so none undoes another.
+     */
+    public ApiTokenEntity findForUpdate(String realmId, String id) {
+        ApiTokenEntity token = id == null ? null : em.find(ApiTokenEntity.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        return token != null && token.getRealmId().equals(realmId) ? token : null;
+    }
+
+    /** Locks a loaded token's row and re-reads it, so what follows sees the latest committed state. */
+    public void lock(ApiTokenEntity token) {
+        em.refresh(token, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
     public ApiTokenEntity findByDigest(String keyDigest) {
         List<ApiTokenEntity> found = em.createQuery(
                         "select t from ApiTokenEntity t where t.keyDigest = :digest", ApiTokenEntity.class)

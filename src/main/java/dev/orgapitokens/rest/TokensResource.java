@@ -61,7 +61,7 @@ public class TokensResource {
         ApiTokenRepresentation created = service.create(caller,
                 TokenInput.forCreate(TokenInput.readBody(body), Time.currentTimeMillis()));
         return Response.created(session.getContext().getUri().getAbsolutePathBuilder().path(created.id()).build())
-                .entity(created).type(MediaType.APPLICATION_JSON_TYPE).build();
+                .entity(created).type(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
     }
 
     @GET
@@ -91,8 +91,8 @@ public class TokensResource {
     @POST
     @Path("{id}/rotate")
     @Produces(MediaType.APPLICATION_JSON)
-    public ApiTokenRepresentation rotate(@PathParam("id") String id) {
+    public Response rotate(@PathParam("id") String id) {
         Caller caller = access.writer();
-        return service.rotate(caller, id);
+        return Response.ok(service.rotate(caller, id), MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
     }
 }

@@ -47,7 +47,9 @@ public class ApiTokenService {
     }
 
     public ApiTokenRepresentation get(String id) {
-        return ApiTokenRepresentation.of(require(id));
+        ApiTokenEntity token = store.find(realm.getId(), id);
+        if (token == null) throw ApiTokenErrors.notFound();
+        return ApiTokenRepresentation.of(token);
     }
 
     public ApiTokenRepresentation create(Caller caller, TokenInput input) {
@@ -90,8 +92,13 @@ public class ApiTokenService {
         if (input.expiresAtSet()) token.setExpiresAt(input.expiresAt());
         if (input.allowedCidrsSet()) token.setAllowedCidrs(StoredLists.write(input.allowedCidrs()));
         if (input.role() != null && !input.role().roleName().equals(token.getRole())) {
-            TokenRole from = TokenRole.byName(token.getRole()).orElseThrow();
-            ServiceIdentities.changeRole(session, realm, identity(token), from, input.role());
+            UserModel identity = identity(token);
+            if (identity == null) {
+                // its user was removed behind Keycloak's back (no removal event): give the token a new one
+                token.setServiceUserId(ServiceIdentities.create(session, realm, token.getId(), input.role()).getId());
+            } else {
+                ServiceIdentities.changeRole(session, realm, identity, TokenRole.byName(token.getRole()).orElseThrow(), input.role());
+            }
             token.setRole(input.role().roleName());
         }
         token.setUpdatedAt(Time.currentTimeMillis());
@@ -143,8 +150,11 @@ public class ApiTokenService {
      */
     public void reportExposed(String key) {
         if (!ApiKeys.isWellFormed(key)) return;
-        ApiTokenEntity token = store.findByDigest(ApiKeys.digest(key));
-        if (token == null || !token.getRealmId().equals(realm.getId()) || token.isExposed()) return;
+        String digest = ApiKeys.digest(key);
+        ApiTokenEntity token = store.findByDigest(digest);
+        if (token == null || !token.getRealmId().equals(realm.getId())) return;
+        store.lock(token); // a rotation that committed meanwhile has made this key dead already
+        if (!token.getKeyDigest().equals(digest) || token.isExposed()) return;
         token.setExposed(true);
         token.setUpdatedAt(Time.currentTimeMillis());
         store.flush();
@@ -153,8 +163,9 @@ public class ApiTokenService {
         LOG.infof("API token %s in realm %s was reported exposed and is revoked until rotated", token.getId(), realm.getName());
     }
 
+    /** The token to change, locked (see {@link ApiTokenStore#findForUpdate}). */
     private ApiTokenEntity require(String id) {
-        ApiTokenEntity token = store.find(realm.getId(), id);
+        ApiTokenEntity token = store.findForUpdate(realm.getId(), id);
         if (token == null) throw ApiTokenErrors.notFound();
         return token;
     }

@@ -32,7 +32,8 @@ public final class Cidr {
         if (bytes == null) {
             throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 CIDR (e.g. 203.0.113.0/24 or 2001:db8::/32)");
         }
-        int maxPrefix = bytes.length * 8;
+        boolean ipv4 = IPV4.matcher(address).matches();
+        int maxPrefix = ipv4 ? 32 : 128;
         int prefix = maxPrefix;
         if (slash >= 0) {
             String digits = text.substring(slash + 1);
@@ -41,12 +42,13 @@ public final class Cidr {
             }
             prefix = Integer.parseInt(digits);
         }
-        return new Cidr(bytes, prefix);
+        // IPv4 networks are kept as IPv4-mapped IPv6 (::ffff:a.b.c.d/96+n), so both families compare alike.
+        return new Cidr(bytes, ipv4 ? 96 + prefix : prefix);
     }
 
     public boolean contains(String address) {
         byte[] candidate = literal(address);
-        if (candidate == null || candidate.length != network.length) {
+        if (candidate == null) {
             return false;
         }
         int fullBytes = prefixLength / 8;
@@ -71,18 +73,19 @@ public final class Cidr {
         }
         try {
             // Safe: the patterns above admit only literals, which InetAddress parses without DNS.
-            byte[] bytes = InetAddress.getByName(address).getAddress();
-            return ipv4Mapped(bytes);
+            return mapped(InetAddress.getByName(address).getAddress());
         } catch (UnknownHostException e) {
             return null;
         }
     }
 
-    /** ::ffff:a.b.c.d is matched as the IPv4 address it carries. */
-    private static byte[] ipv4Mapped(byte[] bytes) {
-        if (bytes.length != 16) return bytes;
-        for (int i = 0; i < 10; i++) if (bytes[i] != 0) return bytes;
-        if (bytes[10] != (byte) 0xFF || bytes[11] != (byte) 0xFF) return bytes;
-        return new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]};
+    /** Every address as 16 bytes: IPv4 a.b.c.d becomes ::ffff:a.b.c.d, the same address to a dual-stack server. */
+    private static byte[] mapped(byte[] bytes) {
+        if (bytes.length == 16) return bytes;
+        byte[] v6 = new byte[16];
+        v6[10] = (byte) 0xFF;
+        v6[11] = (byte) 0xFF;
+        System.arraycopy(bytes, 0, v6, 12, 4);
+        return v6;
     }
 }

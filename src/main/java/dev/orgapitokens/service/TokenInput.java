@@ -34,7 +34,8 @@ public final class TokenInput {
     private static final Set<String> WRITABLE = Set.of(
             "name", "role", "sites", "organizationId", "expiresAt", "allowedCidrs");
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private String name;
     private TokenRole role;
@@ -77,7 +78,9 @@ public final class TokenInput {
         try {
             root = body.length == 0 ? null : JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiTokenErrors.badRequest("Malformed JSON: " + e.getOriginalMessage());
+            // Where, not what: the parser's message quotes the input, which may hold a pasted key.
+            var at = e.getLocation();
+            throw ApiTokenErrors.badRequest("Malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         } catch (IOException e) {
             throw ApiTokenErrors.badRequest("Malformed JSON");
         }
@@ -117,9 +120,12 @@ public final class TokenInput {
         if (!value.isTextual()) throw ApiTokenErrors.badRequest("name must be a string of 1 to " + MAX_NAME + " characters");
         String name = value.textValue();
         int length = name.codePointCount(0, name.length());
-        // The column holds 255 UTF-16 units: only a name of more than 127 emoji-like characters hits that.
-        if (length < 1 || length > MAX_NAME || name.length() > 255) {
+        // The columns hold 255 UTF-16 units: only names of many emoji or letters like 'İ' (two units lower-cased) hit that.
+        if (length < 1 || length > MAX_NAME) {
             throw ApiTokenErrors.badRequest("name must be 1 to " + MAX_NAME + " characters long (got " + length + ")");
+        }
+        if (name.length() > 255 || name.toLowerCase(java.util.Locale.ROOT).length() > 255) {
+            throw ApiTokenErrors.badRequest("name is too long to store: at most 255 UTF-16 code units, also once lower-cased");
         }
         if (name.isBlank()) throw ApiTokenErrors.badRequest("name must not be blank");
         if (Character.isWhitespace(name.codePointAt(0)) || Character.isWhitespace(name.codePointBefore(name.length()))) {

@@ -179,6 +179,8 @@ class TokensApiIT extends ServerTest {
                 Arguments.of("", "must be a JSON object"),
                 Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"colour\":\"red\"}", "Unknown field 'colour'"),
                 Arguments.of("{\"name\":\"a\",\"name\":\"b\",\"role\":\"observer\",\"sites\":[\"*\"]}", "Malformed JSON"),
+                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"]} {}", "Malformed JSON at line 1"),
+                Arguments.of("{\"name\":\"" + "\u0130".repeat(128) + "\",\"role\":\"observer\",\"sites\":[\"*\"]}", "name is too long to store"),
                 Arguments.of("{\"name\":\"a\",\"role\":\"admin\",\"sites\":[\"*\"]}", "Unknown role 'admin'"),
                 Arguments.of("{\"name\":\"a\",\"role\":7,\"sites\":[\"*\"]}", "Unknown role 7"),
                 Arguments.of("{\"role\":\"observer\",\"sites\":[\"*\"]}", "name is required"),
@@ -351,6 +353,31 @@ class TokensApiIT extends ServerTest {
         assertEquals(0, Database.count("select count(*) from USER_ENTITY u where u.USERNAME like 'api-token-%' and u.REALM_ID = "
                 + "(select ID from REALM where NAME = ?) and not exists (select 1 from ORG_API_TOKEN t where t.SERVICE_USER_ID = u.ID)", realm.name),
                 "losers leave no service identity behind");
+    }
+
+    @Test
+    void concurrentEditsAndRotationsNeverResurrectAnOldKey() throws Exception {
+        String admin = TestRealm.masterAdminToken();
+        JsonNode token = create(new Door("admin", realm.adminTokens(), admin), body(unique("busy"), "observer", List.of("*")));
+        String url = realm.adminTokens() + "/" + token.get("id").asText();
+        TestRealm realmRef = realm;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String role = round % 2 == 0 ? "helpdesk" : "observer";
+                Future<Http.Response> edit = pool.submit(() -> Http.putJson(url, admin, Map.of("role", role, "sites", List.of("s" + role))));
+                Future<Http.Response> rotation = pool.submit(() -> Http.send("POST", url + "/rotate", admin, null, null));
+                assertEquals(200, edit.get().status(), edit.get().describe());
+                assertEquals(200, rotation.get().status(), rotation.get().describe());
+                String newKey = rotation.get().json().get("key").asText();
+                JsonNode now = Http.get(url, admin).json();
+                assertEquals(rotation.get().json().get("keyHint"), now.get("keyHint"), "the edit did not write the old key back");
+                assertEquals(role, now.get("role").asText(), "the rotation did not undo the edit");
+                assertEquals(200, KeyLogin.withForm(realmRef, newKey).status(), "the newest key works");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -28,6 +28,9 @@ class CidrTest {
         assertFalse(net.contains("10.0.0.1"), "families do not mix");
         assertTrue(Cidr.parse("10.0.0.0/8").contains("::ffff:10.9.8.7"));
         assertTrue(Cidr.parse("::1").contains("0:0:0:0:0:0:0:1"));
+        assertTrue(Cidr.parse("::ffff:10.0.0.0/104").contains("10.1.2.3"), "an IPv4-mapped network takes IPv6 prefix lengths");
+        assertFalse(Cidr.parse("::ffff:10.0.0.0/104").contains("11.1.2.3"));
+        assertFalse(Cidr.parse("::/0").contains("not-an-address"));
     }
 
     @Test
