@@ -42,10 +42,15 @@ public class AdminTokensResourceProviderFactory implements AdminRealmResourcePro
         @Override
         public Caller writer() {
             requireHumanAdmin();
-            if (!auth.realm().canManageRealm() && !auth.hasOneAdminRole(RealmSetup.MANAGE_API_TOKENS)) {
+            if (!canWrite()) {
                 throw ApiTokenErrors.forbidden("Managing API tokens requires manage-realm or manage-api-tokens");
             }
             return caller();
+        }
+
+        @Override
+        public boolean canWrite() {
+            return auth.realm().canManageRealm() || auth.hasOneAdminRole(RealmSetup.MANAGE_API_TOKENS);
         }
 
         private void requireHumanAdmin() {

@@ -53,6 +53,11 @@ public class RealmTokensResourceProviderFactory implements RealmResourceProvider
             return authenticate();
         }
 
+        @Override
+        public boolean canWrite() {
+            return true; // a super-user who may read may also write
+        }
+
         private Caller authenticate() {
             AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm).authenticate();
             if (auth == null) throw ApiTokenErrors.unauthorized();

@@ -31,6 +31,9 @@ public class TokensResource {
         Caller reader();
 
         Caller writer();
+
+        /** Whether {@link #writer()} would succeed, without failing: lets a UI hide write controls. */
+        boolean canWrite();
     }
 
     protected final KeycloakSession session;
@@ -62,6 +65,15 @@ public class TokensResource {
                 TokenInput.forCreate(TokenInput.readBody(body), Time.currentTimeMillis()));
         return Response.created(session.getContext().getUri().getAbsolutePathBuilder().path(created.id()).build())
                 .entity(created).type(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+    }
+
+    /** What the caller may do here: {@code {"view": true, "manage": false}}; 403 when they may not even read. */
+    @GET
+    @Path("access")
+    @Produces(MediaType.APPLICATION_JSON)
+    public java.util.Map<String, Boolean> access() {
+        access.reader();
+        return java.util.Map.of("view", true, "manage", access.canWrite());
     }
 
     @GET

@@ -58,7 +58,9 @@ public final class KeycloakServer implements BeforeAllCallback {
             Assumptions.abort(message);
         }
         server = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(Server.class, k -> mode.equals("testcontainers") ? ContainerServer.start() : DistributionServer.start(), Server.class);
+                .getOrComputeIfAbsent(Server.class, k -> mode.equals("testcontainers") ? ContainerServer.start()
+                        : DistributionServer.start(Path.of(required("keycloak.home")), Path.of(System.getProperty("test.work.dir", "target/it")),
+                                Path.of(required("extension.jar"))), Server.class);
     }
 
     public static boolean started() {
@@ -70,8 +72,8 @@ public final class KeycloakServer implements BeforeAllCallback {
         return server;
     }
 
-    /** The unpacked distribution, started with {@code kc.sh start-dev}. */
-    static final class DistributionServer implements Server {
+    /** An unpacked distribution, started with {@code kc.sh start-dev} on the database {@code -Dkeycloak.db} selects. */
+    public static final class DistributionServer implements Server, AutoCloseable {
         private final Path home;
         private final Path work;
         private final Path logFile;
@@ -89,14 +91,11 @@ public final class KeycloakServer implements BeforeAllCallback {
             this.managementPort = freePort();
         }
 
-        static DistributionServer start() {
-            Path home = Path.of(required("keycloak.home"));
-            Path jar = Path.of(required("extension.jar"));
-            Path work = Path.of(System.getProperty("test.work.dir", "target/it"));
+        /** Starts the distribution in {@code home} with {@code jar} as the only extension; logs and H2 data go to {@code work}. */
+        public static DistributionServer start(Path home, Path work, Path jar) {
             try {
                 Files.createDirectories(work);
-                Files.createDirectories(home.resolve("providers"));
-                Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                installExtension(home, jar);
                 deleteRecursively(work.resolve("h2")); // a fresh embedded database for every run
                 Path log = work.resolve("keycloak.log");
                 Files.deleteIfExists(log);
@@ -106,6 +105,24 @@ public final class KeycloakServer implements BeforeAllCallback {
             } catch (IOException e) {
                 throw new IllegalStateException("could not prepare the Keycloak distribution in " + home, e);
             }
+        }
+
+        /** Swaps the extension JAR, as an operator upgrading it would; takes effect at the next start. */
+        public void replaceExtension(Path jar) {
+            try {
+                installExtension(home, jar);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static void installExtension(Path home, Path jar) throws IOException {
+            Path providers = home.resolve("providers");
+            Files.createDirectories(providers);
+            try (Stream<Path> old = Files.list(providers)) {
+                for (Path p : old.filter(p -> p.getFileName().toString().startsWith("keycloak-org-api-tokens")).toList()) Files.delete(p);
+            }
+            Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
 
         private void launch() {
@@ -265,7 +282,7 @@ public final class KeycloakServer implements BeforeAllCallback {
         return text.length() <= 6000 ? text : text.substring(text.length() - 6000);
     }
 
-    private static String required(String property) {
+    static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) throw new IllegalStateException("system property " + property + " is not set (run through Maven: mvn verify)");
         return value;

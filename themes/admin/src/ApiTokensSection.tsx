@@ -1,0 +1,300 @@
+import { useRealm, ViewHeader } from "@keycloak/keycloak-admin-ui";
+import { KeycloakSpinner, useAlerts } from "@keycloak/keycloak-ui-shared";
+import {
+  Button,
+  EmptyState,
+  EmptyStateActions,
+  EmptyStateBody,
+  EmptyStateFooter,
+  EmptyStateHeader,
+  EmptyStateIcon,
+  FormSelect,
+  FormSelectOption,
+  Label,
+  LabelGroup,
+  PageSection,
+  Pagination,
+  SearchInput,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
+} from "@patternfly/react-core";
+import { KeyIcon } from "@patternfly/react-icons";
+import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { useCallback, useEffect, useState } from "react";
+import { Access, ApiToken, ROLES, roleLabel, useTokensApi } from "./api";
+import { ConfirmDialog, KeyDialog, TokenFormDialog } from "./TokenDialogs";
+
+const formatTime = (millis: number | null) => (millis ? new Date(millis).toLocaleString() : "—");
+
+type Dialog =
+  | { kind: "create" }
+  | { kind: "edit"; token: ApiToken }
+  | { kind: "rotate"; token: ApiToken }
+  | { kind: "delete"; token: ApiToken }
+  | { kind: "key"; token: ApiToken };
+
+/** The "API tokens" page: list, search, filter, create (key shown once), edit, rotate, delete. */
+export const ApiTokensSection = () => {
+  const { realm } = useRealm();
+  const api = useTokensApi(realm);
+  const { addAlert } = useAlerts();
+  const [access, setAccess] = useState<Access>();
+  const [tokens, setTokens] = useState<ApiToken[]>();
+  const [hasMore, setHasMore] = useState(false);
+  const [first, setFirst] = useState(0);
+  const [max, setMax] = useState(20);
+  const [search, setSearch] = useState("");
+  const [appliedSearch, setAppliedSearch] = useState("");
+  const [role, setRole] = useState("");
+  const [dialog, setDialog] = useState<Dialog>();
+  const [loadError, setLoadError] = useState<string>();
+
+  const load = useCallback(async () => {
+    try {
+      const [rights, page] = await Promise.all([
+        api.access(),
+        api.list({ first, max: max + 1, search: appliedSearch, role }), // one more tells whether a next page exists
+      ]);
+      setAccess(rights);
+      setHasMore(page.length > max);
+      setTokens(page.slice(0, max));
+      setLoadError(undefined);
+    } catch (e) {
+      setLoadError(e instanceof Error ? e.message : String(e));
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [realm, first, max, appliedSearch, role]);
+
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  const canManage = !!access?.manage;
+  const filtered = appliedSearch !== "" || role !== "";
+  const showOrganization = !!tokens?.some((t) => t.organizationId);
+  const close = () => setDialog(undefined);
+
+  if (loadError) {
+    return (
+      <PageSection>
+        <EmptyState>
+          <EmptyStateHeader titleText="API tokens cannot be shown" headingLevel="h2" />
+          <EmptyStateBody data-testid="load-error">{loadError}</EmptyStateBody>
+        </EmptyState>
+      </PageSection>
+    );
+  }
+  if (!tokens || !access) return <KeycloakSpinner />;
+
+  const createButton = (
+    <Button data-testid="create-token" onClick={() => setDialog({ kind: "create" })}>
+      Create token
+    </Button>
+  );
+
+  return (
+    <>
+      <ViewHeader titleKey="apiTokens" subKey="apiTokensHelp" divider />
+      <PageSection variant="light" className="pf-v5-u-p-0">
+        {tokens.length === 0 && !filtered && first === 0 ? (
+          <EmptyState data-testid="empty-state">
+            <EmptyStateHeader titleText="No API tokens" headingLevel="h2" icon={<EmptyStateIcon icon={KeyIcon} />} />
+            <EmptyStateBody>
+              API tokens let scripts and services log in with a key, with the role and site access you choose.
+            </EmptyStateBody>
+            {canManage && (
+              <EmptyStateFooter>
+                <EmptyStateActions>{createButton}</EmptyStateActions>
+              </EmptyStateFooter>
+            )}
+          </EmptyState>
+        ) : (
+          <>
+            <Toolbar>
+              <ToolbarContent>
+                <ToolbarItem>
+                  <SearchInput
+                    data-testid="token-search"
+                    placeholder="Search by name"
+                    value={search}
+                    onChange={(_e, v) => setSearch(v)}
+                    onSearch={(_e, v) => {
+                      setFirst(0);
+                      setAppliedSearch(v);
+                    }}
+                    onClear={() => {
+                      setSearch("");
+                      setFirst(0);
+                      setAppliedSearch("");
+                    }}
+                  />
+                </ToolbarItem>
+                <ToolbarItem>
+                  <FormSelect
+                    aria-label="Filter by role"
+                    data-testid="role-filter"
+                    value={role}
+                    onChange={(_e, v) => {
+                      setFirst(0);
+                      setRole(v);
+                    }}
+                  >
+                    <FormSelectOption value="" label="All roles" />
+                    {ROLES.map((r) => (
+                      <FormSelectOption key={r.id} value={r.id} label={r.label} />
+                    ))}
+                  </FormSelect>
+                </ToolbarItem>
+                {canManage && <ToolbarItem>{createButton}</ToolbarItem>}
+                <ToolbarItem variant="pagination" align={{ default: "alignRight" }}>
+                  <Pagination
+                    itemCount={first + tokens.length + (hasMore ? 1 : 0)}
+                    perPage={max}
+                    page={Math.floor(first / max) + 1}
+                    onSetPage={(_e, page) => setFirst((page - 1) * max)}
+                    onPerPageSelect={(_e, perPage) => {
+                      setFirst(0);
+                      setMax(perPage);
+                    }}
+                    toggleTemplate={({ firstIndex, lastIndex }) => (
+                      <b>
+                        {tokens.length === 0 ? 0 : firstIndex} - {tokens.length === 0 ? 0 : lastIndex}
+                      </b>
+                    )}
+                    isCompact
+                  />
+                </ToolbarItem>
+              </ToolbarContent>
+            </Toolbar>
+            <Table aria-label="API tokens" variant="compact" data-testid="tokens-table">
+              <Thead>
+                <Tr>
+                  <Th>Name</Th>
+                  <Th>Role</Th>
+                  <Th>Site access</Th>
+                  {showOrganization && <Th>Organization</Th>}
+                  <Th>Key</Th>
+                  <Th>Created by</Th>
+                  <Th>Created</Th>
+                  <Th>Last used</Th>
+                  <Th>Expires</Th>
+                  {canManage && <Th screenReaderText="Actions" />}
+                </Tr>
+              </Thead>
+              <Tbody>
+                {tokens.length === 0 && (
+                  <Tr>
+                    <Td colSpan={10}>No tokens match the search.</Td>
+                  </Tr>
+                )}
+                {tokens.map((token) => (
+                  <Tr key={token.id} data-testid={`token-row-${token.name}`}>
+                    <Td dataLabel="Name">
+                      {token.name}{" "}
+                      {token.exposed && (
+                        <Label color="red" isCompact data-testid="exposed-badge">
+                          Exposed
+                        </Label>
+                      )}
+                    </Td>
+                    <Td dataLabel="Role" data-testid="token-role-cell">{roleLabel(token.role)}</Td>
+                    <Td dataLabel="Site access">
+                      {token.sites.includes("*") ? (
+                        "All sites"
+                      ) : (
+                        <LabelGroup numLabels={3}>
+                          {token.sites.map((s) => (
+                            <Label key={s} isCompact>
+                              {s}
+                            </Label>
+                          ))}
+                        </LabelGroup>
+                      )}
+                    </Td>
+                    {showOrganization && <Td dataLabel="Organization">{token.organizationId ?? "—"}</Td>}
+                    <Td dataLabel="Key">
+                      <code>{token.keyHint}</code>
+                    </Td>
+                    <Td dataLabel="Created by">{token.createdBy ?? "—"}</Td>
+                    <Td dataLabel="Created">{formatTime(token.createdAt)}</Td>
+                    <Td dataLabel="Last used">{formatTime(token.lastUsedAt)}</Td>
+                    <Td dataLabel="Expires">{token.expiresAt ? formatTime(token.expiresAt) : "Never"}</Td>
+                    {canManage && (
+                      <Td isActionCell>
+                        <ActionsColumn
+                          items={[
+                            { title: "Edit", onClick: () => setDialog({ kind: "edit", token }) },
+                            { title: "Rotate key", onClick: () => setDialog({ kind: "rotate", token }) },
+                            { isSeparator: true },
+                            { title: "Delete", onClick: () => setDialog({ kind: "delete", token }) },
+                          ]}
+                        />
+                      </Td>
+                    )}
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+          </>
+        )}
+      </PageSection>
+
+      {dialog?.kind === "create" && (
+        <TokenFormDialog
+          title="Create API token"
+          submitLabel="Create"
+          onClose={close}
+          onSubmit={async (input) => {
+            const created = await api.create(input);
+            setDialog({ kind: "key", token: created });
+            load();
+          }}
+        />
+      )}
+      {dialog?.kind === "edit" && (
+        <TokenFormDialog
+          title={`Edit "${dialog.token.name}"`}
+          submitLabel="Save"
+          token={dialog.token}
+          onClose={close}
+          onSubmit={async (input) => {
+            await api.update(dialog.token.id, input);
+            addAlert("The token was saved. Changes apply at the next login with its key.");
+            close();
+            load();
+          }}
+        />
+      )}
+      {dialog?.kind === "rotate" && (
+        <ConfirmDialog
+          title={`Rotate the key of "${dialog.token.name}"?`}
+          body="A new key is created and the current key stops working at once. Scripts that use the current key fail until they are given the new one."
+          confirmLabel="Rotate key"
+          onClose={close}
+          onConfirm={async () => {
+            const rotated = await api.rotate(dialog.token.id);
+            setDialog({ kind: "key", token: rotated });
+            load();
+          }}
+        />
+      )}
+      {dialog?.kind === "delete" && (
+        <ConfirmDialog
+          title={`Delete "${dialog.token.name}"?`}
+          body="Its key stops working at once: scripts that use it can no longer log in. This cannot be undone."
+          confirmLabel="Delete"
+          danger
+          onClose={close}
+          onConfirm={async () => {
+            await api.remove(dialog.token.id);
+            addAlert("The token was deleted.");
+            close();
+            load();
+          }}
+        />
+      )}
+      {dialog?.kind === "key" && <KeyDialog token={dialog.token} onClose={close} />}
+    </>
+  );
+};

@@ -1,0 +1,254 @@
+import {
+  Alert,
+  Button,
+  Chip,
+  ChipGroup,
+  ClipboardCopy,
+  Form,
+  FormGroup,
+  FormHelperText,
+  FormSelect,
+  FormSelectOption,
+  HelperText,
+  HelperTextItem,
+  Modal,
+  ModalVariant,
+  Radio,
+  TextArea,
+  TextInput,
+} from "@patternfly/react-core";
+import { FormEvent, useState } from "react";
+import { ApiError, ApiToken, ROLES, TokenInput } from "./api";
+
+type Field = "name" | "role" | "sites" | "expiresAt" | "allowedCidrs";
+
+/** Which field an API error is about, so it can be shown next to that field. */
+export function fieldOf(description: string): Field | undefined {
+  const text = description.toLowerCase();
+  if (text.includes("site")) return "sites";
+  if (text.includes("cidr")) return "allowedCidrs";
+  if (text.includes("expiresat")) return "expiresAt";
+  if (text.includes("role")) return "role";
+  if (text.includes("name")) return "name";
+  return undefined;
+}
+
+/** API wording, made friendlier where it names JSON fields. */
+export const friendly = (description: string) =>
+  description.replace("expiresAt is in the past", "The expiry date is in the past").replace(/^expiresAt/, "The expiry date");
+
+const toDateInput = (millis: number | null) => (millis ? new Date(millis).toISOString().slice(0, 10) : "");
+/** A date picked in the form means "until the end of that day" (UTC). */
+const fromDateInput = (value: string) => (value ? Date.parse(`${value}T23:59:59Z`) : null);
+
+type TokenFormDialogProps = {
+  title: string;
+  submitLabel: string;
+  token?: ApiToken;
+  onSubmit: (input: TokenInput) => Promise<void>;
+  onClose: () => void;
+};
+
+/** Create and edit: name, role, site access, expiry and allowed CIDRs, with errors next to their field. */
+export const TokenFormDialog = ({ title, submitLabel, token, onSubmit, onClose }: TokenFormDialogProps) => {
+  const [name, setName] = useState(token?.name ?? "");
+  const [role, setRole] = useState(token?.role ?? "observer");
+  const [allSites, setAllSites] = useState(token ? token.sites.includes("*") : true);
+  const [sites, setSites] = useState<string[]>(token && !token.sites.includes("*") ? token.sites : []);
+  const [siteDraft, setSiteDraft] = useState("");
+  const [expiry, setExpiry] = useState(toDateInput(token?.expiresAt ?? null));
+  const [cidrs, setCidrs] = useState((token?.allowedCidrs ?? []).join("\n"));
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [formError, setFormError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const addSite = () => {
+    const draft = siteDraft.trim();
+    if (draft && !sites.includes(draft)) setSites([...sites, draft]);
+    setSiteDraft("");
+  };
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    const pendingSites = siteDraft.trim() && !sites.includes(siteDraft.trim()) ? [...sites, siteDraft.trim()] : sites;
+    setErrors({});
+    setFormError(undefined);
+    setBusy(true);
+    try {
+      await onSubmit({
+        name,
+        role,
+        sites: allSites ? ["*"] : pendingSites,
+        expiresAt: fromDateInput(expiry),
+        allowedCidrs: cidrs.split(/[\s,]+/).filter((c) => c.length > 0),
+      });
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 400 || e.status === 409)) {
+        const field = e.status === 409 ? "name" : fieldOf(e.description);
+        if (field) setErrors({ [field]: friendly(e.description) });
+        else setFormError(friendly(e.description));
+      } else {
+        setFormError(e instanceof Error ? e.message : String(e));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const helper = (field: Field, text?: string) =>
+    errors[field] ? (
+      <FormHelperText>
+        <HelperText>
+          <HelperTextItem variant="error" data-testid={`error-${field}`}>
+            {errors[field]}
+          </HelperTextItem>
+        </HelperText>
+      </FormHelperText>
+    ) : text ? (
+      <FormHelperText>
+        <HelperText>
+          <HelperTextItem>{text}</HelperTextItem>
+        </HelperText>
+      </FormHelperText>
+    ) : null;
+
+  return (
+    <Modal
+      variant={ModalVariant.medium}
+      title={title}
+      isOpen
+      onClose={onClose}
+      actions={[
+        <Button key="submit" data-testid="token-form-submit" onClick={() => submit()} isLoading={busy} isDisabled={busy}>
+          {submitLabel}
+        </Button>,
+        <Button key="cancel" variant="link" onClick={onClose}>
+          Cancel
+        </Button>,
+      ]}
+    >
+      {formError && <Alert variant="danger" isInline title={formError} data-testid="token-form-error" />}
+      <Form id="token-form" onSubmit={submit}>
+        <FormGroup label="Name" isRequired fieldId="token-name">
+          <TextInput id="token-name" data-testid="token-name" value={name} onChange={(_e, v) => setName(v)}
+            validated={errors.name ? "error" : "default"} />
+          {helper("name", "Shown in the list; unique in this realm.")}
+        </FormGroup>
+        <FormGroup label="Role" isRequired fieldId="token-role">
+          <FormSelect id="token-role" data-testid="token-role" value={role} onChange={(_e, v) => setRole(v)}>
+            {ROLES.map((r) => (
+              <FormSelectOption key={r.id} value={r.id} label={r.label} />
+            ))}
+          </FormSelect>
+          {helper("role")}
+        </FormGroup>
+        <FormGroup label="Site access" role="radiogroup" isRequired fieldId="token-sites">
+          <Radio id="sites-all" data-testid="sites-all" name="sites" label="All sites" isChecked={allSites} onChange={() => setAllSites(true)} />
+          <Radio id="sites-some" data-testid="sites-some" name="sites" label="Specific sites" isChecked={!allSites} onChange={() => setAllSites(false)} />
+          {!allSites && (
+            <>
+              <TextInput
+                id="token-site"
+                data-testid="token-site"
+                placeholder="Site id, then Enter"
+                value={siteDraft}
+                onChange={(_e, v) => setSiteDraft(v)}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter") {
+                    e.preventDefault();
+                    addSite();
+                  }
+                }}
+                onBlur={addSite}
+                validated={errors.sites ? "error" : "default"}
+              />
+              <ChipGroup numChips={20}>
+                {sites.map((site) => (
+                  <Chip key={site} onClick={() => setSites(sites.filter((s) => s !== site))}>
+                    {site}
+                  </Chip>
+                ))}
+              </ChipGroup>
+            </>
+          )}
+          {helper("sites", allSites ? undefined : "Letters, digits, '.', '_', ':' and '-'; up to 64 characters each.")}
+        </FormGroup>
+        <FormGroup label="Expires" fieldId="token-expiry">
+          <TextInput id="token-expiry" data-testid="token-expiry" type="date" value={expiry} onChange={(_e, v) => setExpiry(v)}
+            validated={errors.expiresAt ? "error" : "default"} />
+          {helper("expiresAt", "Optional. The key stops working at the end of this day (UTC).")}
+        </FormGroup>
+        <FormGroup label="Allowed addresses (CIDR)" fieldId="token-cidrs">
+          <TextArea id="token-cidrs" data-testid="token-cidrs" value={cidrs} onChange={(_e, v) => setCidrs(v)} rows={3}
+            placeholder="203.0.113.0/24" validated={errors.allowedCidrs ? "error" : "default"} />
+          {helper("allowedCidrs", "Optional, one per line. Empty: the key works from anywhere.")}
+        </FormGroup>
+      </Form>
+    </Modal>
+  );
+};
+
+/** Shows a new key once, with a copy button; closing it forgets the key. */
+export const KeyDialog = ({ token, onClose }: { token: ApiToken; onClose: () => void }) => (
+  <Modal
+    variant={ModalVariant.medium}
+    title={`Key for "${token.name}"`}
+    isOpen
+    onClose={onClose}
+    actions={[
+      <Button key="done" data-testid="key-dialog-close" onClick={onClose}>
+        I have copied the key
+      </Button>,
+    ]}
+  >
+    <Alert variant="warning" isInline title="Copy this key now. It will not be shown again." data-testid="key-warning">
+      Keycloak keeps only a fingerprint of it. If you lose it, rotate the token to get a new key.
+    </Alert>
+    <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" data-testid="new-key" className="pf-v5-u-mt-md">
+      {token.key}
+    </ClipboardCopy>
+  </Modal>
+);
+
+type ConfirmProps = { title: string; body: string; confirmLabel: string; danger?: boolean; onConfirm: () => Promise<void>; onClose: () => void };
+
+export const ConfirmDialog = ({ title, body, confirmLabel, danger, onConfirm, onClose }: ConfirmProps) => {
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal
+      variant={ModalVariant.small}
+      title={title}
+      titleIconVariant={danger ? "danger" : "warning"}
+      isOpen
+      onClose={onClose}
+      actions={[
+        <Button
+          key="confirm"
+          data-testid="confirm"
+          variant={danger ? "danger" : "primary"}
+          isLoading={busy}
+          isDisabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await onConfirm();
+            } catch (e) {
+              setError(e instanceof Error ? e.message : String(e));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {confirmLabel}
+        </Button>,
+        <Button key="cancel" variant="link" onClick={onClose}>
+          Cancel
+        </Button>,
+      ]}
+    >
+      {error && <Alert variant="danger" isInline title={error} />}
+      {body}
+    </Modal>
+  );
+};

@@ -1,0 +1,94 @@
+import { useAdminClient } from "@keycloak/keycloak-admin-ui";
+
+/** The token resource of the extension's REST API (SPEC §3). */
+export type ApiToken = {
+  id: string;
+  name: string;
+  role: string;
+  sites: string[];
+  organizationId: string | null;
+  keyHint: string;
+  createdAt: number;
+  createdBy: string | null;
+  updatedAt: number;
+  lastUsedAt: number | null;
+  lastUsedIp: string | null;
+  expiresAt: number | null;
+  allowedCidrs: string[];
+  exposed: boolean;
+  key?: string;
+};
+
+export type TokenInput = {
+  name: string;
+  role: string;
+  sites: string[];
+  expiresAt: number | null;
+  allowedCidrs: string[];
+  organizationId?: string | null;
+};
+
+export type Access = { view: boolean; manage: boolean };
+
+/** An error answer of the API: {"error", "error_description"}. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+export const ROLES: { id: string; label: string }[] = [
+  { id: "super-user", label: "Super User" },
+  { id: "network-admin", label: "Network Admin" },
+  { id: "observer", label: "Observer" },
+  { id: "helpdesk", label: "Helpdesk" },
+];
+
+export const roleLabel = (id: string) => ROLES.find((r) => r.id === id)?.label ?? id;
+
+/** Calls /admin/realms/{realm}/org-api-tokens with the console's own admin token. */
+export function useTokensApi(realm: string) {
+  const { adminClient } = useAdminClient();
+  const base = `${adminClient.baseUrl}/admin/realms/${encodeURIComponent(realm)}/org-api-tokens`;
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const token = await adminClient.getAccessToken();
+    const response = await fetch(base + path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      throw new ApiError(
+        response.status,
+        json?.error ?? String(response.status),
+        json?.error_description ?? json?.errorMessage ?? response.statusText,
+      );
+    }
+    return json as T;
+  }
+
+  return {
+    access: () => call<Access>("GET", "/access"),
+    list: (params: { first: number; max: number; search?: string; role?: string }) => {
+      const query = new URLSearchParams({ first: String(params.first), max: String(params.max) });
+      if (params.search) query.set("search", params.search);
+      if (params.role) query.set("role", params.role);
+      return call<ApiToken[]>("GET", `?${query}`);
+    },
+    create: (input: TokenInput) => call<ApiToken>("POST", "", input),
+    update: (id: string, input: TokenInput) => call<ApiToken>("PUT", `/${id}`, input),
+    rotate: (id: string) => call<ApiToken>("POST", `/${id}/rotate`),
+    remove: (id: string) => call<void>("DELETE", `/${id}`),
+  };
+}
