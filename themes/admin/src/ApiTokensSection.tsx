@@ -1,6 +1,8 @@
 import { useRealm, ViewHeader } from "@keycloak/keycloak-admin-ui";
-import { KeycloakSpinner, useAlerts } from "@keycloak/keycloak-ui-shared";
 import {
+  Alert,
+  AlertActionCloseButton,
+  AlertGroup,
   Button,
   EmptyState,
   EmptyStateActions,
@@ -15,6 +17,7 @@ import {
   PageSection,
   Pagination,
   SearchInput,
+  Spinner,
   Toolbar,
   ToolbarContent,
   ToolbarItem,
@@ -38,7 +41,8 @@ type Dialog =
 export const ApiTokensSection = () => {
   const { realm } = useRealm();
   const api = useTokensApi(realm);
-  const { addAlert } = useAlerts();
+  const [notice, setNotice] = useState<string>();
+  const addAlert = (text: string) => setNotice(text);
   const [access, setAccess] = useState<Access>();
   const [tokens, setTokens] = useState<ApiToken[]>();
   const [hasMore, setHasMore] = useState(false);
@@ -85,7 +89,7 @@ export const ApiTokensSection = () => {
       </PageSection>
     );
   }
-  if (!tokens || !access) return <KeycloakSpinner />;
+  if (!tokens || !access) return <Spinner />;
 
   const createButton = (
     <Button data-testid="create-token" onClick={() => setDialog({ kind: "create" })}>
@@ -96,6 +100,12 @@ export const ApiTokensSection = () => {
   return (
     <>
       <ViewHeader titleKey="apiTokens" subKey="apiTokensHelp" divider />
+      {notice && (
+        <AlertGroup isToast>
+          <Alert variant="success" title={notice} timeout={8000} onTimeout={() => setNotice(undefined)}
+            actionClose={<AlertActionCloseButton onClose={() => setNotice(undefined)} />} data-testid="notice" />
+        </AlertGroup>
+      )}
       <PageSection variant="light" className="pf-v5-u-p-0">
         {tokens.length === 0 && !filtered && first === 0 ? (
           <EmptyState data-testid="empty-state">

@@ -1,6 +1,5 @@
-import { AppContexts, ErrorRenderer, ForbiddenSection, Header, PageBreadCrumbs, useAccess } from "@keycloak/keycloak-admin-ui";
-import { ErrorBoundaryFallback, KeycloakSpinner, mainPageContentId } from "@keycloak/keycloak-ui-shared";
-import { Page } from "@patternfly/react-core";
+import { AdminClientProvider, AppContexts, ForbiddenSection, Header, PageBreadCrumbs, useAccess } from "@keycloak/keycloak-admin-ui";
+import { Page, Spinner } from "@patternfly/react-core";
 import { PropsWithChildren, Suspense } from "react";
 import { Outlet, useMatches } from "react-router-dom";
 import { PageNav } from "./PageNav";
@@ -21,21 +20,21 @@ const RouteAccess = ({ children }: PropsWithChildren) => {
 
 /** The stock console layout with our navigation. */
 export const App = () => (
+  <AdminClientProvider>
   <AppContexts>
     <Page
       header={<Header />}
       isManagedSidebar
       sidebar={<PageNav />}
       breadcrumb={<PageBreadCrumbs />}
-      mainContainerId={mainPageContentId}
+      mainContainerId="kc-main-content-page-container"
     >
-      <ErrorBoundaryFallback fallback={ErrorRenderer}>
-        <Suspense fallback={<KeycloakSpinner />}>
-          <RouteAccess>
-            <Outlet />
-          </RouteAccess>
-        </Suspense>
-      </ErrorBoundaryFallback>
+      <Suspense fallback={<Spinner />}>
+        <RouteAccess>
+          <Outlet />
+        </RouteAccess>
+      </Suspense>
     </Page>
   </AppContexts>
+  </AdminClientProvider>
 );

@@ -1,7 +1,6 @@
-import { routes, useAccess, useRealm, useServerInfo } from "@keycloak/keycloak-admin-ui";
-import { useEnvironment, useFetch } from "@keycloak/keycloak-ui-shared";
+import { routes, useAccess, useEnvironment, useRealm, useServerInfo } from "@keycloak/keycloak-admin-ui";
 import { Label, Nav, NavGroup, PageSidebar, PageSidebarBody } from "@patternfly/react-core";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router-dom";
 import { useTokensApi } from "./api";
@@ -43,11 +42,16 @@ export const PageNav = () => {
   const api = useTokensApi(realm);
   const [canViewTokens, setCanViewTokens] = useState(false);
 
-  useFetch(
-    () => api.access().catch(() => ({ view: false, manage: false })),
-    (access) => setCanViewTokens(access.view),
-    [realm],
-  );
+  useEffect(() => {
+    let current = true;
+    api.access()
+      .then((access) => current && setCanViewTokens(access.view))
+      .catch(() => current && setCanViewTokens(false));
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [realm]);
 
   const enabled = (feature: string) => !!features?.some((f) => f.name === feature && f.enabled);
   const showManage = hasSomeAccess("view-realm", "query-groups", "query-users", "query-clients", "query-organizations", "view-events");

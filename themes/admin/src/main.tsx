@@ -4,14 +4,15 @@ import "@keycloak/keycloak-admin-ui/styles.css";
 import { KeycloakProvider, routes } from "@keycloak/keycloak-admin-ui";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { createBrowserRouter, RouterProvider } from "react-router-dom";
+import { createHashRouter, RouterProvider } from "react-router-dom";
 import { ApiTokensSection } from "./ApiTokensSection";
 import { App } from "./App";
 import { environment } from "./environment";
 import { i18n } from "./i18n";
 
 /** Every stock route, plus the API tokens page; the access check of that page is the API's own. */
-const router = createBrowserRouter(
+// Hash routes, like the stock console: /admin/{realm}/console/#/{realm}/org-api-tokens
+const router = createHashRouter(
   [
     {
       path: "/",
@@ -22,7 +23,6 @@ const router = createBrowserRouter(
       ],
     },
   ],
-  { basename: environment.consoleBaseUrl },
 );
 
 i18n.init().then(() =>

@@ -1,0 +1,181 @@
+// End-to-end test of the "API tokens" admin console page in headless Chromium (playwright-core).
+// Started by ConsoleIT against the real Keycloak with the extension; the environment says where.
+// Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+};
+const BASE = env("BASE_URL");
+const REALM = env("REALM");
+const SHOTS = env("SCREENSHOT_DIR");
+mkdirSync(SHOTS, { recursive: true });
+
+const steps = [];
+const step = async (name, fn) => {
+  process.stdout.write(`- ${name} ... `);
+  await fn();
+  steps.push(name);
+  console.log("ok");
+};
+
+async function keyLogin(key) {
+  const response = await fetch(`${BASE}/realms/${REALM}/protocol/openid-connect/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "password", client_id: "org-api-tokens", api_key: key }),
+  });
+  const body = await response.json();
+  const claims = response.ok ? JSON.parse(Buffer.from(body.access_token.split(".")[1], "base64url").toString()) : undefined;
+  return { status: response.status, claims };
+}
+
+async function logIn(page, consoleRealm, path, username, password) {
+  await page.goto(`${BASE}/admin/${consoleRealm}/console/#/${path}`);
+  await page.locator("#username").fill(username);
+  await page.locator("#password").fill(password);
+  await page.locator("#kc-login").click();
+}
+
+const shot = (page, name, mask = []) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, mask });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  const row = (name) => page.getByTestId(`token-row-${name}`);
+  const rowAction = async (name, action) => {
+    await row(name).getByRole("button", { name: /kebab toggle/i }).click();
+    await page.getByRole("menuitem", { name: action }).click();
+  };
+  const readKey = async () => {
+    const key = await page.getByTestId("new-key").locator("input").inputValue();
+    assert.match(key, /^oat_[0-9A-Za-z]{49}$/, "the dialog shows a key in the documented format");
+    return key;
+  };
+
+  await step("master admin opens the API tokens page from the navigation", async () => {
+    await logIn(page, "master", `${REALM}/users`, env("ADMIN_USER"), env("ADMIN_PASSWORD"));
+    await page.getByTestId("nav-item-org-api-tokens").click();
+    await page.getByRole("heading", { name: "API tokens" }).first().waitFor();
+    await page.getByTestId("token-row-seen-by-viewer").waitFor();
+    await shot(page, "01-list");
+  });
+
+  let key;
+  await step("creates a token and reads its key from the dialog, once", async () => {
+    await page.getByTestId("create-token").first().click();
+    await page.getByTestId("token-name").fill("e2e-pipeline");
+    await page.getByTestId("token-role").selectOption("network-admin");
+    await page.getByTestId("sites-some").check();
+    await page.getByTestId("token-site").fill("site-1");
+    await page.getByTestId("token-site").press("Enter");
+    await shot(page, "02-create-dialog");
+    await page.getByTestId("token-form-submit").click();
+    await page.getByTestId("key-warning").waitFor();
+    key = await readKey();
+    await shot(page, "03-key-shown-once", [page.getByTestId("new-key")]);
+    await page.getByTestId("key-dialog-close").click();
+    await row("e2e-pipeline").waitFor();
+    assert.equal(await page.getByTestId("new-key").count(), 0, "closing the dialog forgets the key");
+    assert.equal(await row("e2e-pipeline").getByTestId("token-role-cell").innerText(), "Network Admin");
+  });
+
+  await step("the key logs in with the chosen role and sites", async () => {
+    const login = await keyLogin(key);
+    assert.equal(login.status, 200);
+    assert.ok(login.claims.realm_access.roles.includes("network-admin"));
+    assert.deepEqual(login.claims.sites, ["site-1"]);
+  });
+
+  await step("edits the role; the next key login carries the new role", async () => {
+    await rowAction("e2e-pipeline", "Edit");
+    await page.getByTestId("token-role").selectOption("observer");
+    await page.getByTestId("token-form-submit").click();
+    await page.getByTestId("token-form-submit").waitFor({ state: "detached" });
+    await row("e2e-pipeline").getByTestId("token-role-cell").getByText("Observer").waitFor();
+    const login = await keyLogin(key);
+    assert.equal(login.status, 200);
+    assert.ok(login.claims.realm_access.roles.includes("observer"));
+    assert.ok(!login.claims.realm_access.roles.includes("network-admin"));
+    await shot(page, "04-after-edit");
+  });
+
+  await step("a bad site id is shown next to the field and nothing is created", async () => {
+    await page.getByTestId("create-token").first().click();
+    await page.getByTestId("token-name").fill("e2e-invalid");
+    await page.getByTestId("sites-some").check();
+    await page.getByTestId("token-site").fill("bad site!");
+    await page.getByTestId("token-site").press("Enter");
+    await page.getByTestId("token-form-submit").click();
+    const error = page.getByTestId("error-sites");
+    await error.waitFor();
+    assert.match(await error.innerText(), /Invalid site id/);
+    await shot(page, "05-validation-error");
+    await page.getByRole("button", { name: "Cancel" }).click();
+    assert.equal(await row("e2e-invalid").count(), 0);
+  });
+
+  let rotatedKey;
+  await step("rotates: a new key is shown and the old one stops working", async () => {
+    await rowAction("e2e-pipeline", "Rotate key");
+    await page.getByText("the current key stops working at once").waitFor();
+    await shot(page, "06-rotate-confirm");
+    await page.getByTestId("confirm").click();
+    await page.getByTestId("key-warning").waitFor();
+    rotatedKey = await readKey();
+    assert.ok(rotatedKey !== key, "rotation gives a different key");
+    await page.getByTestId("key-dialog-close").click();
+    assert.equal((await keyLogin(key)).status, 401, "the old key is refused");
+    assert.equal((await keyLogin(rotatedKey)).status, 200, "the new key works");
+  });
+
+  await step("deletes: the row goes and the key is refused", async () => {
+    await rowAction("e2e-pipeline", "Delete");
+    await page.getByText("Its key stops working at once").waitFor();
+    await page.getByTestId("confirm").click();
+    await row("e2e-pipeline").waitFor({ state: "detached" });
+    assert.equal((await keyLogin(rotatedKey)).status, 401);
+    await shot(page, "07-after-delete");
+  });
+
+  await step("a view-only admin sees the table without write controls", async () => {
+    const viewer = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    viewer.setDefaultTimeout(30_000);
+    await logIn(viewer, REALM, `${REALM}/org-api-tokens`, env("VIEWER_USER"), env("VIEWER_PASSWORD"));
+    await viewer.getByTestId("token-row-seen-by-viewer").waitFor();
+    assert.equal(await viewer.getByTestId("create-token").count(), 0, "no create button");
+    assert.equal(await viewer.getByRole("button", { name: /kebab toggle/i }).count(), 0, "no row actions");
+    assert.equal(await viewer.getByTestId("nav-item-org-api-tokens").count(), 1, "the entry is in the navigation");
+    await shot(viewer, "08-view-only");
+    await viewer.close();
+  });
+
+  await step("an admin without rights to read tokens does not see the entry", async () => {
+    const other = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    other.setDefaultTimeout(30_000);
+    await logIn(other, REALM, `${REALM}/users`, env("OTHER_USER"), env("OTHER_PASSWORD"));
+    await other.getByTestId("nav-item-users").waitFor();
+    assert.equal(await other.getByTestId("nav-item-org-api-tokens").count(), 0);
+    await shot(other, "09-no-entry-without-rights");
+    await other.close();
+  });
+
+  console.log(`${steps.length} passed, 0 failed`);
+} catch (error) {
+  // Only the message, with any key masked: an assertion error's actual/expected could hold one.
+  const redact = (text) => String(text).replace(/oat_[0-9A-Za-z]+/g, "oat_<redacted>");
+  console.log("FAILED");
+  console.error(redact(error?.message ?? error));
+  console.error(redact(error?.stack ?? "").split("\n").slice(1, 6).join("\n"));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
