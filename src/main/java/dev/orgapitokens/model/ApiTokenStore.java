@@ -16,8 +16,12 @@ public class ApiTokenStore {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
-    /** What a list call may filter on; null fields do not filter. */
-    public record Query(String realmId, String organizationId, String role, String search, int first, int max) {
+    /**
+     * What a list call may filter on; null fields do not filter. {@code organizationIn}: only tokens
+     * of these organizations (an empty set: only realm-wide tokens).
+     */
+    public record Query(String realmId, String organizationId, java.util.Set<String> organizationIn, String role, String search,
+            int first, int max) {
     }
 
     public ApiTokenEntity find(String realmId, String id) {
@@ -61,6 +65,9 @@ public class ApiTokenStore {
     public List<ApiTokenEntity> list(Query q) {
         StringBuilder jpql = new StringBuilder("select t from ApiTokenEntity t where t.realmId = :realmId");
         if (q.organizationId() != null) jpql.append(" and t.organizationId = :orgId");
+        if (q.organizationIn() != null) {
+            jpql.append(q.organizationIn().isEmpty() ? " and t.organizationId is null" : " and t.organizationId in :orgIds");
+        }
         if (q.role() != null) jpql.append(" and t.role = :role");
         if (q.search() != null) jpql.append(" and t.nameKey like :pattern escape '!'");
         jpql.append(" order by t.nameKey, t.id");
@@ -68,6 +75,7 @@ public class ApiTokenStore {
         TypedQuery<ApiTokenEntity> query = em.createQuery(jpql.toString(), ApiTokenEntity.class)
                 .setParameter("realmId", q.realmId());
         if (q.organizationId() != null) query.setParameter("orgId", q.organizationId());
+        if (q.organizationIn() != null && !q.organizationIn().isEmpty()) query.setParameter("orgIds", q.organizationIn());
         if (q.role() != null) query.setParameter("role", q.role());
         if (q.search() != null) query.setParameter("pattern", "%" + likeLiteral(nameKey(q.search())) + "%");
         return query.setFirstResult(q.first()).setMaxResults(q.max()).getResultList();
@@ -102,6 +110,11 @@ public class ApiTokenStore {
     public int deleteByRealm(String realmId) {
         return em.createQuery("delete from ApiTokenEntity t where t.realmId = :realmId")
                 .setParameter("realmId", realmId).executeUpdate();
+    }
+
+    public List<ApiTokenEntity> findByOrganization(String organizationId) {
+        return em.createQuery("select t from ApiTokenEntity t where t.organizationId = :orgId", ApiTokenEntity.class)
+                .setParameter("orgId", organizationId).getResultList();
     }
 
     public int deleteByServiceUser(String userId) {

@@ -24,11 +24,12 @@ public class AdminTokensResourceProviderFactory implements AdminRealmResourcePro
 
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        return new TokensResource(session, realm, new AdminAccess(auth, adminEvent));
+        return new TokensResource(session, realm, new AdminAccess(session, realm, auth, adminEvent));
     }
 
     /** Read: view-realm or view-api-tokens. Write: manage-realm or manage-api-tokens. */
-    record AdminAccess(AdminPermissionEvaluator auth, AdminEventBuilder events) implements TokensResource.Access {
+    record AdminAccess(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder events)
+            implements TokensResource.Access {
 
         @Override
         public Caller reader() {
@@ -60,8 +61,19 @@ public class AdminTokensResourceProviderFactory implements AdminRealmResourcePro
             }
         }
 
+        /**
+         * Administrators reach every token. Where fine-grained admin permissions are on, changing a
+         * token of an organization also needs Keycloak's permission to manage that organization.
+         */
         private Caller caller() {
-            return new Caller(auth.adminAuth().getUser().getUsername(), events);
+            return new Caller(auth.adminAuth().getUser().getUsername(), events, null, organizationId -> {
+                if (organizationId == null || !realm.isAdminPermissionsEnabled()) return;
+                var organizations = session.getProvider(org.keycloak.organization.OrganizationProvider.class);
+                var organization = organizations == null ? null : organizations.getById(organizationId);
+                if (organization != null && !auth.orgs().canManage(organization)) {
+                    throw ApiTokenErrors.forbidden("Managing tokens of this organization requires permission to manage it");
+                }
+            });
         }
     }
 

@@ -7,6 +7,8 @@ import dev.orgapitokens.service.TokenRole;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.OrganizationModel;
+import org.keycloak.organization.OrganizationProvider;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
@@ -71,7 +73,15 @@ public class RealmTokensResourceProviderFactory implements RealmResourceProvider
             }
             AdminAuth adminAuth = new AdminAuth(realm, auth.token(), user, auth.client());
             AdminEventBuilder events = new AdminEventBuilder(realm, adminAuth, session, session.getContext().getConnection());
-            return new Caller(user.getUsername(), events);
+            return new Caller(user.getUsername(), events, organizationsOf(user));
+        }
+
+        /** With Organizations on, a super-user reaches the tokens of their organizations (none: realm-wide tokens). */
+        private java.util.Set<String> organizationsOf(UserModel user) {
+            if (!realm.isOrganizationsEnabled()) return java.util.Set.of();
+            OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
+            if (organizations == null) return java.util.Set.of();
+            return organizations.getByMember(user).map(OrganizationModel::getId).collect(java.util.stream.Collectors.toSet());
         }
     }
 

@@ -53,8 +53,7 @@ public class TokensResource {
     public List<ApiTokenRepresentation> list(@QueryParam("first") String first, @QueryParam("max") String max,
             @QueryParam("search") String search, @QueryParam("role") String role,
             @QueryParam("organizationId") String organizationId) {
-        access.reader();
-        return service.list(first, max, search, role, organizationId);
+        return service.list(access.reader(), first, max, search, role, organizationId);
     }
 
     @POST
@@ -80,8 +79,7 @@ public class TokensResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public ApiTokenRepresentation get(@PathParam("id") String id) {
-        access.reader();
-        return service.get(id);
+        return service.get(access.reader(), id);
     }
 
     @PUT

@@ -9,6 +9,7 @@ import java.util.List;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -32,7 +33,7 @@ public class ApiTokenService {
         this.store = new ApiTokenStore(session);
     }
 
-    public List<ApiTokenRepresentation> list(String first, String max, String search, String role, String organizationId) {
+    public List<ApiTokenRepresentation> list(Caller caller, String first, String max, String search, String role, String organizationId) {
         int firstResult = integerParam("first", first, 0);
         if (firstResult < 0) throw ApiTokenErrors.badRequest("first must be 0 or more");
         int maxResults = integerParam("max", max, DEFAULT_PAGE);
@@ -41,21 +42,26 @@ public class ApiTokenService {
         if (roleFilter != null && TokenRole.byName(roleFilter).isEmpty()) {
             throw ApiTokenErrors.badRequest("Unknown role '" + roleFilter + "': use one of " + TokenRole.allNames());
         }
-        ApiTokenStore.Query query = new ApiTokenStore.Query(realm.getId(), blankToNull(organizationId), roleFilter,
+        String organizationFilter = blankToNull(organizationId);
+        if (organizationFilter != null && !caller.reaches(organizationFilter)) {
+            throw ApiTokenErrors.forbidden("You are not a member of organization '" + organizationFilter + "'");
+        }
+        ApiTokenStore.Query query = new ApiTokenStore.Query(realm.getId(), organizationFilter, caller.organizations(), roleFilter,
                 search == null || search.isEmpty() ? null : search, firstResult, Math.min(maxResults, MAX_PAGE));
         return store.list(query).stream().map(ApiTokenRepresentation::of).toList();
     }
 
-    public ApiTokenRepresentation get(String id) {
+    public ApiTokenRepresentation get(Caller caller, String id) {
         ApiTokenEntity token = store.find(realm.getId(), id);
-        if (token == null) throw ApiTokenErrors.notFound();
+        if (token == null || !caller.reaches(token.getOrganizationId())) throw ApiTokenErrors.notFound();
         return ApiTokenRepresentation.of(token);
     }
 
     public ApiTokenRepresentation create(Caller caller, TokenInput input) {
         long now = Time.currentTimeMillis();
-        String organizationId = input.organizationId();
-        if (organizationId != null) requireOrganization(organizationId);
+        String organizationId = organizationFor(caller, input.organizationId());
+        OrganizationModel organization = organizationId == null ? null : requireOrganization(organizationId);
+        caller.organizationWriteCheck().accept(organizationId);
 
         ApiTokenEntity token = new ApiTokenEntity();
         token.setId(KeycloakModelUtils.generateId());
@@ -73,7 +79,7 @@ public class ApiTokenService {
         String key = ApiKeys.generate();
         setKey(token, key);
 
-        UserModel identity = ServiceIdentities.create(session, realm, token.getId(), input.role());
+        UserModel identity = ServiceIdentities.create(session, realm, token.getId(), input.role(), organization);
         token.setServiceUserId(identity.getId());
         insert(token);
 
@@ -83,7 +89,7 @@ public class ApiTokenService {
     }
 
     public ApiTokenRepresentation update(Caller caller, String id, TokenInput input) {
-        ApiTokenEntity token = require(id);
+        ApiTokenEntity token = require(caller, id);
         if (input.organizationIdSet() && !java.util.Objects.equals(input.organizationId(), token.getOrganizationId())) {
             throw ApiTokenErrors.badRequest("organizationId cannot be changed; create a new token in the other organization");
         }
@@ -95,7 +101,8 @@ public class ApiTokenService {
             UserModel identity = identity(token);
             if (identity == null) {
                 // its user was removed behind Keycloak's back (no removal event): give the token a new one
-                token.setServiceUserId(ServiceIdentities.create(session, realm, token.getId(), input.role()).getId());
+                OrganizationModel organization = token.getOrganizationId() == null ? null : requireOrganization(token.getOrganizationId());
+                token.setServiceUserId(ServiceIdentities.create(session, realm, token.getId(), input.role(), organization).getId());
             } else {
                 ServiceIdentities.changeRole(session, realm, identity, TokenRole.byName(token.getRole()).orElseThrow(), input.role());
             }
@@ -110,7 +117,7 @@ public class ApiTokenService {
     }
 
     public ApiTokenRepresentation rotate(Caller caller, String id) {
-        ApiTokenEntity token = require(id);
+        ApiTokenEntity token = require(caller, id);
         String key = ApiKeys.generate();
         setKey(token, key);
         token.setExposed(false);
@@ -125,7 +132,7 @@ public class ApiTokenService {
     }
 
     public void delete(Caller caller, String id) {
-        ApiTokenEntity token = require(id);
+        ApiTokenEntity token = require(caller, id);
         ApiTokenRepresentation deleted = ApiTokenRepresentation.of(token);
         UserModel identity = identity(token);
         store.delete(token);
@@ -163,11 +170,40 @@ public class ApiTokenService {
         LOG.infof("API token %s in realm %s was reported exposed and is revoked until rotated", token.getId(), realm.getName());
     }
 
-    /** The token to change, locked (see {@link ApiTokenStore#findForUpdate}). */
-    private ApiTokenEntity require(String id) {
+    /**
+     * The token to change, locked (see {@link ApiTokenStore#findForUpdate}). Tokens of organizations
+     * the caller does not belong to are 404, as if they did not exist.
+     */
+    private ApiTokenEntity require(Caller caller, String id) {
         ApiTokenEntity token = store.findForUpdate(realm.getId(), id);
-        if (token == null) throw ApiTokenErrors.notFound();
+        if (token == null || !caller.reaches(token.getOrganizationId())) throw ApiTokenErrors.notFound();
+        caller.organizationWriteCheck().accept(token.getOrganizationId());
         return token;
+    }
+
+    /**
+     * The organization a new token belongs to. Administrators name it (or not); a super-user's
+     * token goes to their organization, must name one when they belong to several, and cannot
+     * name one they do not belong to.
+     */
+    private static String organizationFor(Caller caller, String requested) {
+        if (caller.organizations() == null || caller.organizations().isEmpty()) {
+            if (requested != null && !caller.reaches(requested)) {
+                throw ApiTokenErrors.forbidden("You are not a member of organization '" + requested + "'");
+            }
+            return requested;
+        }
+        if (requested == null) {
+            if (caller.organizations().size() > 1) {
+                throw ApiTokenErrors.badRequest("You belong to several organizations: set organizationId to one of "
+                        + String.join(", ", new java.util.TreeSet<>(caller.organizations())));
+            }
+            return caller.organizations().iterator().next();
+        }
+        if (!caller.reaches(requested)) {
+            throw ApiTokenErrors.forbidden("You are not a member of organization '" + requested + "'");
+        }
+        return requested;
     }
 
     private UserModel identity(ApiTokenEntity token) {
@@ -186,14 +222,16 @@ public class ApiTokenService {
         token.setKeyHint(ApiKeys.hint(key));
     }
 
-    private void requireOrganization(String organizationId) {
+    private OrganizationModel requireOrganization(String organizationId) {
         OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
         if (organizations == null || !organizations.isEnabled()) {
             throw ApiTokenErrors.badRequest("Organizations are not enabled in this realm, so organizationId must be null");
         }
-        if (organizations.getById(organizationId) == null) {
+        OrganizationModel organization = organizations.getById(organizationId);
+        if (organization == null) {
             throw ApiTokenErrors.badRequest("No organization with id '" + organizationId + "' in this realm");
         }
+        return organization;
     }
 
     /** The pre-check in applyName gives the usual 409; the unique index decides races between concurrent requests. */

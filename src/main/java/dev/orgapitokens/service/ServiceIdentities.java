@@ -2,6 +2,8 @@ package dev.orgapitokens.service;
 
 import dev.orgapitokens.setup.RealmSetup;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.OrganizationModel;
+import org.keycloak.organization.OrganizationProvider;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -23,7 +25,8 @@ public final class ServiceIdentities {
     private ServiceIdentities() {
     }
 
-    static UserModel create(KeycloakSession session, RealmModel realm, String tokenId, TokenRole role) {
+    /** With an organization, the identity becomes a managed member: removing it from the organization deletes it, and its token. */
+    static UserModel create(KeycloakSession session, RealmModel realm, String tokenId, TokenRole role, OrganizationModel organization) {
         UserModel user = session.users().addUser(realm, KeycloakModelUtils.generateId(), USERNAME_PREFIX + tokenId, false, false);
         user.setEnabled(true);
         // A complete default user profile, so no required action (verify profile/email) blocks a key login.
@@ -34,6 +37,7 @@ public final class ServiceIdentities {
         user.setEmailVerified(true);
         user.setSingleAttribute(TOKEN_ID_ATTRIBUTE, tokenId);
         user.grantRole(RealmSetup.tokenRole(realm, role));
+        if (organization != null) session.getProvider(OrganizationProvider.class).addManagedMember(organization, user);
         return user;
     }
 

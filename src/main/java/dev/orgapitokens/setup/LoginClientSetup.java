@@ -22,6 +22,7 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 public final class LoginClientSetup {
 
     public static final String FLOW_ALIAS = "org-api-tokens direct grant";
+    static final String ORGANIZATION_SCOPE = "organization";
 
     private LoginClientSetup() {
     }
@@ -40,6 +41,18 @@ public final class LoginClientSetup {
         }
         if (client.getProtocolMappersStream().noneMatch(m -> ApiTokenClaimsMapper.ID.equals(m.getProtocolMapper()))) {
             client.addProtocolMapper(ApiTokenClaimsMapper.model());
+        }
+        addOrganizationScope(realm, client);
+    }
+
+    /** Key logins carry Keycloak's standard "organization" claim: the scope is a default one of the login client. */
+    private static void addOrganizationScope(RealmModel realm, ClientModel client) {
+        ClientScopeModel organization = realm.getClientScopesStream()
+                .filter(s -> ORGANIZATION_SCOPE.equals(s.getName()) && OIDCLoginProtocol.LOGIN_PROTOCOL.equals(s.getProtocol()))
+                .findFirst().orElse(null);
+        if (organization != null && !client.getClientScopes(true).containsKey(ORGANIZATION_SCOPE)) {
+            client.removeClientScope(organization); // it may be there as an optional scope
+            client.addClientScope(organization, true);
         }
     }
 

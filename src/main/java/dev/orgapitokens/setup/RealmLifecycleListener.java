@@ -3,6 +3,7 @@ package dev.orgapitokens.setup;
 import dev.orgapitokens.model.ApiTokenStore;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -16,6 +17,17 @@ import org.keycloak.provider.ProviderEventListener;
  * these deletes are never blocked; this listener is what leaves no rows behind.
  */
 public class RealmLifecycleListener implements ProviderEventListener {
+
+    /** Keycloak deletes an organization's managed members first; this catches whatever is left. */
+    private static void removeOrganizationTokens(org.keycloak.models.KeycloakSession session, OrganizationModel organization) {
+        ApiTokenStore store = new ApiTokenStore(session);
+        RealmModel realm = session.getContext().getRealm();
+        for (var token : store.findByOrganization(organization.getId())) {
+            UserModel identity = realm == null ? null : session.users().getUserById(realm, token.getServiceUserId());
+            store.delete(token);
+            if (identity != null) session.users().removeUser(realm, identity);
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(RealmLifecycleListener.class);
 
@@ -37,6 +49,12 @@ public class RealmLifecycleListener implements ProviderEventListener {
             new ApiTokenStore(removed.getKeycloakSession()).deleteByRealm(removed.getRealm().getId());
         } else if (event instanceof UserModel.UserRemovedEvent removed) {
             new ApiTokenStore(removed.getKeycloakSession()).deleteByServiceUser(removed.getUser().getId());
+        } else if (event instanceof OrganizationModel.OrganizationMemberLeaveEvent left) {
+            // Keycloak deletes a managed member that leaves its organization (without a UserRemovedEvent):
+            // removing a service identity from its organization revokes its token.
+            new ApiTokenStore(left.getSession()).deleteByServiceUser(left.getUser().getId());
+        } else if (event instanceof OrganizationModel.OrganizationRemovedEvent removed) {
+            removeOrganizationTokens(removed.getKeycloakSession(), removed.getOrganization());
         }
     }
 }

@@ -1,0 +1,182 @@
+package dev.orgapitokens.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Organization-scoped tokens with Keycloak Organizations: two organizations, a super-user in each,
+ * one in both and one outside both.
+ */
+class OrganizationsIT extends ServerTest {
+
+    static TestRealm realm;
+    static String orgA;
+    static String orgB;
+    static String superA;
+    static String superB;
+    static String superBoth;
+    static String superNone;
+
+    @BeforeAll
+    static void setUp() {
+        realm = newRealm("orgs");
+        String admin = TestRealm.masterAdminToken();
+        assertEquals(204, Http.putJson(realm.adminUrl(""), admin, Map.of("organizationsEnabled", true)).status());
+        orgA = organization(admin, "org-a");
+        orgB = organization(admin, "org-b");
+        superA = realm.userWithRoles("sue-a", List.of("super-user"), List.of());
+        superB = realm.userWithRoles("sue-b", List.of("super-user"), List.of());
+        superBoth = realm.userWithRoles("sue-ab", List.of("super-user"), List.of());
+        superNone = realm.userWithRoles("sue-none", List.of("super-user"), List.of());
+        member(admin, orgA, "sue-a");
+        member(admin, orgB, "sue-b");
+        member(admin, orgA, "sue-ab");
+        member(admin, orgB, "sue-ab");
+    }
+
+    static String organization(String admin, String alias) {
+        Http.Response r = Http.postJson(realm.adminUrl("/organizations"), admin,
+                Map.of("name", alias.toUpperCase(), "alias", alias, "domains", List.of(Map.of("name", alias + ".example.test"))));
+        assertEquals(201, r.status(), r.describe());
+        return TestRealm.lastSegment(r.header("Location"));
+    }
+
+    static void member(String admin, String orgId, String username) {
+        Http.Response r = Http.postJson(realm.adminUrl("/organizations/" + orgId + "/members"), admin, "\"" + userId(admin, username) + "\"");
+        assertEquals(201, r.status(), r.describe());
+    }
+
+    static String userId(String admin, String username) {
+        return Http.get(realm.adminUrl("/users?exact=true&username=" + username), admin).json().get(0).get("id").asText();
+    }
+
+    static Http.Response create(String bearer, String name, String organizationId) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "role", "observer", "sites", List.of("*")));
+        if (organizationId != null) body.put("organizationId", organizationId);
+        return Http.postJson(realm.realmTokens(), bearer, body);
+    }
+
+    static JsonNode created(Http.Response r) {
+        assertEquals(201, r.status(), r.describe());
+        return r.json();
+    }
+
+    @Test
+    void superUsersCreateInTheirOrganizationAndSeeOnlyItsTokens() {
+        JsonNode a = created(create(superA, "a-script", null));
+        JsonNode b = created(create(superB, "b-script", null));
+        JsonNode wide = created(create(superNone, "realm-wide-script", null));
+        assertEquals(orgA, a.get("organizationId").asText(), "a super-user's token goes to their organization");
+        assertEquals(orgB, b.get("organizationId").asText());
+        assertTrue(wide.get("organizationId").isNull(), "a super-user in no organization creates realm-wide tokens");
+
+        assertTrue(names(Http.get(realm.realmTokens(), superA).json()).contains("a-script"));
+        assertFalse(names(Http.get(realm.realmTokens(), superA).json()).contains("b-script"));
+        assertFalse(names(Http.get(realm.realmTokens(), superA).json()).contains("realm-wide-script"));
+        assertFalse(names(Http.get(realm.realmTokens(), superNone).json()).contains("a-script"));
+        assertTrue(names(Http.get(realm.realmTokens(), superNone).json()).contains("realm-wide-script"));
+
+        // other organizations' tokens (and realm-wide ones, for organization members) are 404
+        for (JsonNode other : List.of(b, wide)) {
+            String url = realm.realmTokens() + "/" + other.get("id").asText();
+            assertEquals(404, Http.get(url, superA).status());
+            assertEquals(404, Http.putJson(url, superA, Map.of("role", "super-user")).status());
+            assertEquals(404, Http.send("POST", url + "/rotate", superA, null, null).status());
+            assertEquals(404, Http.delete(url, superA).status());
+        }
+        assertEquals(404, Http.get(realm.realmTokens() + "/" + a.get("id").asText(), superNone).status());
+        // naming another organization is 403
+        assertEquals(403, create(superA, "sneaky", orgB).status());
+        assertEquals(403, create(superNone, "sneaky", orgA).status());
+        assertEquals(403, Http.get(realm.realmTokens() + "?organizationId=" + orgB, superA).status());
+        // the admin path sees everything and filters by organization
+        String admin = TestRealm.masterAdminToken();
+        List<String> onlyA = names(Http.get(realm.adminTokens() + "?organizationId=" + orgA, admin).json());
+        assertTrue(onlyA.contains("a-script") && !onlyA.contains("b-script") && !onlyA.contains("realm-wide-script"), onlyA.toString());
+        assertEquals(200, Http.get(realm.adminTokens() + "/" + b.get("id").asText(), admin).status());
+    }
+
+    @Test
+    void aSuperUserOfSeveralOrganizationsMustChooseOne() {
+        Http.Response ambiguous = create(superBoth, "which-one", null);
+        assertEquals(400, ambiguous.status(), ambiguous.describe());
+        assertTrue(ambiguous.json().get("error_description").asText().contains("several organizations"));
+        assertEquals(orgB, created(create(superBoth, "chosen", orgB)).get("organizationId").asText());
+        assertTrue(names(Http.get(realm.realmTokens(), superBoth).json()).containsAll(List.of("chosen")));
+    }
+
+    @Test
+    void namesAreUniquePerOrganization() {
+        String admin = TestRealm.masterAdminToken();
+        for (String org : List.of(orgA, orgB)) {
+            Map<String, Object> body = Map.of("name", "shared-name", "role", "observer", "sites", List.of("*"), "organizationId", org);
+            assertEquals(201, Http.postJson(realm.adminTokens(), admin, body).status());
+        }
+        Http.Response again = Http.postJson(realm.adminTokens(), admin,
+                Map.of("name", "Shared-Name", "role", "observer", "sites", List.of("*"), "organizationId", orgA));
+        assertEquals(409, again.status(), again.describe());
+    }
+
+    @Test
+    void keysCarryTheirOrganizationAndIdentitiesAreManagedMembers() {
+        String admin = TestRealm.masterAdminToken();
+        JsonNode a = created(create(superA, "a-login", null));
+        JsonNode b = created(create(superB, "b-login", null));
+        assertEquals(List.of("org-a"), organizationClaim(KeyLogin.withForm(realm, a.get("key").asText())));
+        assertEquals(List.of("org-b"), organizationClaim(KeyLogin.withForm(realm, b.get("key").asText())));
+
+        String identity = userId(admin, "api-token-" + a.get("id").asText());
+        JsonNode members = Http.get(realm.adminUrl("/organizations/" + orgA + "/members"), admin).json();
+        JsonNode member = null;
+        for (JsonNode m : members) if (identity.equals(m.get("id").asText())) member = m;
+        assertTrue(member != null, "the service identity is a member of its organization");
+        assertEquals("MANAGED", member.get("membershipType").asText());
+
+        // removing the identity from its organization revokes the token
+        assertEquals(204, Http.delete(realm.adminUrl("/organizations/" + orgA + "/members/" + identity), admin).status());
+        assertEquals(404, Http.get(realm.adminTokens() + "/" + a.get("id").asText(), admin).status());
+        assertEquals(401, KeyLogin.withForm(realm, a.get("key").asText()).status());
+        assertEquals(200, KeyLogin.withForm(realm, b.get("key").asText()).status(), "other tokens are untouched");
+    }
+
+    @Test
+    void deletingAnOrganizationDeletesItsTokensAndTheirKeysStopWorking() {
+        String admin = TestRealm.masterAdminToken();
+        String doomed = organization(admin, "org-doomed");
+        Map<String, Object> body = Map.of("name", "doomed-token", "role", "helpdesk", "sites", List.of("*"), "organizationId", doomed);
+        JsonNode token = created(Http.postJson(realm.adminTokens(), admin, body));
+        String key = token.get("key").asText();
+        assertEquals(200, KeyLogin.withForm(realm, key).status());
+
+        assertEquals(204, Http.delete(realm.adminUrl("/organizations/" + doomed), admin).status());
+        assertEquals(404, Http.get(realm.adminTokens() + "/" + token.get("id").asText(), admin).status());
+        assertEquals(401, KeyLogin.withForm(realm, key).status());
+        assertEquals(0, Database.count("select count(*) from ORG_API_TOKEN where ORGANIZATION_ID = ?", doomed));
+        assertEquals(0, Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.get("id").asText()), admin).json().size());
+    }
+
+    private static List<String> organizationClaim(Http.Response login) {
+        assertEquals(200, login.status(), login.describe());
+        JsonNode claim = KeyLogin.accessTokenClaims(login).get("organization");
+        assertTrue(claim != null, "the access token has the organization claim");
+        return claim.isArray() ? TokensApiIT.strings(claim) : List.copyOf(iterable(claim));
+    }
+
+    private static List<String> iterable(JsonNode object) {
+        List<String> keys = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    private static List<String> names(JsonNode tokens) {
+        return TokensApiIT.names(tokens);
+    }
+}
