@@ -37,6 +37,8 @@ async function keyLogin(key) {
 async function logIn(page, consoleRealm, path, username, password) {
   await page.goto(`${BASE}/admin/${consoleRealm}/console/#/${path}`);
   await page.locator("#username").fill(username);
+  // With Organizations on, Keycloak asks for the username first and the password on a second page.
+  if (!(await page.locator("#password").isVisible())) await page.locator("#kc-login").click();
   await page.locator("#password").fill(password);
   await page.locator("#kc-login").click();
 }
@@ -146,6 +148,23 @@ try {
     await shot(page, "07-after-delete");
   });
 
+  await step("creates a token in an organization, shows and filters the organization column", async () => {
+    await page.getByTestId("create-token").first().click();
+    await page.getByTestId("token-name").fill("e2e-org-token");
+    await page.getByTestId("token-organization").selectOption({ label: env("ORGANIZATION_NAME") });
+    await page.getByTestId("token-form-submit").click();
+    await page.getByTestId("key-warning").waitFor();
+    await page.getByTestId("key-dialog-close").click();
+    const cell = row("e2e-org-token").getByTestId("token-organization-cell");
+    assert.equal(await cell.innerText(), env("ORGANIZATION_NAME"));
+    await page.getByTestId("organization-filter").selectOption({ label: env("ORGANIZATION_NAME") });
+    await row("seen-by-viewer").waitFor({ state: "detached" });
+    assert.equal(await row("e2e-org-token").count(), 1, "the organization's token stays in the filtered list");
+    await shot(page, "08-organization-filter");
+    await page.getByTestId("organization-filter").selectOption({ label: "All organizations" });
+    await row("seen-by-viewer").waitFor();
+  });
+
   await step("a view-only admin sees the table without write controls", async () => {
     const viewer = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     viewer.setDefaultTimeout(30_000);
@@ -154,7 +173,7 @@ try {
     assert.equal(await viewer.getByTestId("create-token").count(), 0, "no create button");
     assert.equal(await viewer.getByRole("button", { name: /kebab toggle/i }).count(), 0, "no row actions");
     assert.equal(await viewer.getByTestId("nav-item-org-api-tokens").count(), 1, "the entry is in the navigation");
-    await shot(viewer, "08-view-only");
+    await shot(viewer, "09-view-only");
     await viewer.close();
   });
 
@@ -164,7 +183,7 @@ try {
     await logIn(other, REALM, `${REALM}/users`, env("OTHER_USER"), env("OTHER_PASSWORD"));
     await other.getByTestId("nav-item-users").waitFor();
     assert.equal(await other.getByTestId("nav-item-org-api-tokens").count(), 0);
-    await shot(other, "09-no-entry-without-rights");
+    await shot(other, "10-no-entry-without-rights");
     await other.close();
   });
 

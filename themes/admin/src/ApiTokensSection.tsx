@@ -25,7 +25,7 @@ import {
 import { KeyIcon } from "@patternfly/react-icons";
 import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useState } from "react";
-import { Access, ApiToken, ROLES, roleLabel, useTokensApi } from "./api";
+import { Access, ApiToken, Organization, ROLES, roleLabel, useTokensApi } from "./api";
 import { ConfirmDialog, KeyDialog, TokenFormDialog } from "./TokenDialogs";
 
 const formatTime = (millis: number | null) => (millis ? new Date(millis).toLocaleString() : "—");
@@ -39,7 +39,7 @@ type Dialog =
 
 /** The "API tokens" page: list, search, filter, create (key shown once), edit, rotate, delete. */
 export const ApiTokensSection = () => {
-  const { realm } = useRealm();
+  const { realm, realmRepresentation } = useRealm();
   const api = useTokensApi(realm);
   const [notice, setNotice] = useState<string>();
   const addAlert = (text: string) => setNotice(text);
@@ -51,6 +51,8 @@ export const ApiTokensSection = () => {
   const [search, setSearch] = useState("");
   const [appliedSearch, setAppliedSearch] = useState("");
   const [role, setRole] = useState("");
+  const [organizationFilter, setOrganizationFilter] = useState("");
+  const [organizations, setOrganizations] = useState<Organization[]>([]);
   const [dialog, setDialog] = useState<Dialog>();
   const [loadError, setLoadError] = useState<string>();
 
@@ -58,7 +60,7 @@ export const ApiTokensSection = () => {
     try {
       const [rights, page] = await Promise.all([
         api.access(),
-        api.list({ first, max: max + 1, search: appliedSearch, role }), // one more tells whether a next page exists
+        api.list({ first, max: max + 1, search: appliedSearch, role, organizationId: organizationFilter }), // one more tells whether a next page exists
       ]);
       setAccess(rights);
       setHasMore(page.length > max);
@@ -68,15 +70,23 @@ export const ApiTokensSection = () => {
       setLoadError(e instanceof Error ? e.message : String(e));
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [realm, first, max, appliedSearch, role]);
+  }, [realm, first, max, appliedSearch, role, organizationFilter]);
 
   useEffect(() => {
     load();
   }, [load]);
 
+  const organizationsEnabled = !!realmRepresentation?.organizationsEnabled;
+  useEffect(() => {
+    if (organizationsEnabled) api.organizations().then(setOrganizations);
+    else setOrganizations([]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [realm, organizationsEnabled]);
+  const organizationName = (id: string | null) => (id ? organizations.find((o) => o.id === id)?.name ?? id : "—");
+
   const canManage = !!access?.manage;
-  const filtered = appliedSearch !== "" || role !== "";
-  const showOrganization = !!tokens?.some((t) => t.organizationId);
+  const filtered = appliedSearch !== "" || role !== "" || organizationFilter !== "";
+  const showOrganization = organizations.length > 0 || !!tokens?.some((t) => t.organizationId);
   const close = () => setDialog(undefined);
 
   if (loadError) {
@@ -156,6 +166,24 @@ export const ApiTokensSection = () => {
                     ))}
                   </FormSelect>
                 </ToolbarItem>
+                {organizations.length > 0 && (
+                  <ToolbarItem>
+                    <FormSelect
+                      aria-label="Filter by organization"
+                      data-testid="organization-filter"
+                      value={organizationFilter}
+                      onChange={(_e, v) => {
+                        setFirst(0);
+                        setOrganizationFilter(v);
+                      }}
+                    >
+                      <FormSelectOption value="" label="All organizations" />
+                      {organizations.map((o) => (
+                        <FormSelectOption key={o.id} value={o.id} label={o.name} />
+                      ))}
+                    </FormSelect>
+                  </ToolbarItem>
+                )}
                 {canManage && <ToolbarItem>{createButton}</ToolbarItem>}
                 <ToolbarItem variant="pagination" align={{ default: "alignRight" }}>
                   <Pagination
@@ -222,7 +250,11 @@ export const ApiTokensSection = () => {
                         </LabelGroup>
                       )}
                     </Td>
-                    {showOrganization && <Td dataLabel="Organization">{token.organizationId ?? "—"}</Td>}
+                    {showOrganization && (
+                      <Td dataLabel="Organization" data-testid="token-organization-cell">
+                        {organizationName(token.organizationId)}
+                      </Td>
+                    )}
                     <Td dataLabel="Key">
                       <code>{token.keyHint}</code>
                     </Td>
@@ -254,6 +286,7 @@ export const ApiTokensSection = () => {
         <TokenFormDialog
           title="Create API token"
           submitLabel="Create"
+          organizations={organizations}
           onClose={close}
           onSubmit={async (input) => {
             const created = await api.create(input);
@@ -267,6 +300,7 @@ export const ApiTokensSection = () => {
           title={`Edit "${dialog.token.name}"`}
           submitLabel="Save"
           token={dialog.token}
+          organizations={organizations}
           onClose={close}
           onSubmit={async (input) => {
             await api.update(dialog.token.id, input);

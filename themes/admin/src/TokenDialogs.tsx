@@ -18,13 +18,14 @@ import {
   TextInput,
 } from "@patternfly/react-core";
 import { FormEvent, useState } from "react";
-import { ApiError, ApiToken, ROLES, TokenInput } from "./api";
+import { ApiError, ApiToken, Organization, ROLES, TokenInput } from "./api";
 
-type Field = "name" | "role" | "sites" | "expiresAt" | "allowedCidrs";
+type Field = "name" | "role" | "sites" | "expiresAt" | "allowedCidrs" | "organizationId";
 
 /** Which field an API error is about, so it can be shown next to that field. */
 export function fieldOf(description: string): Field | undefined {
   const text = description.toLowerCase();
+  if (text.includes("organization")) return "organizationId";
   if (text.includes("site")) return "sites";
   if (text.includes("cidr")) return "allowedCidrs";
   if (text.includes("expiresat")) return "expiresAt";
@@ -45,12 +46,15 @@ type TokenFormDialogProps = {
   title: string;
   submitLabel: string;
   token?: ApiToken;
+  /** The realm's organizations, when Organizations are enabled: a new token may belong to one. */
+  organizations?: Organization[];
   onSubmit: (input: TokenInput) => Promise<void>;
   onClose: () => void;
 };
 
 /** Create and edit: name, role, site access, expiry and allowed CIDRs, with errors next to their field. */
-export const TokenFormDialog = ({ title, submitLabel, token, onSubmit, onClose }: TokenFormDialogProps) => {
+export const TokenFormDialog = ({ title, submitLabel, token, organizations, onSubmit, onClose }: TokenFormDialogProps) => {
+  const [organizationId, setOrganizationId] = useState(token?.organizationId ?? "");
   const [name, setName] = useState(token?.name ?? "");
   const [role, setRole] = useState(token?.role ?? "observer");
   const [allSites, setAllSites] = useState(token ? token.sites.includes("*") : true);
@@ -81,6 +85,7 @@ export const TokenFormDialog = ({ title, submitLabel, token, onSubmit, onClose }
         sites: allSites ? ["*"] : pendingSites,
         expiresAt: fromDateInput(expiry),
         allowedCidrs: cidrs.split(/[\s,]+/).filter((c) => c.length > 0),
+        ...(token ? {} : { organizationId: organizationId || null }),
       });
     } catch (e) {
       if (e instanceof ApiError && (e.status === 400 || e.status === 409)) {
@@ -134,6 +139,23 @@ export const TokenFormDialog = ({ title, submitLabel, token, onSubmit, onClose }
             validated={errors.name ? "error" : "default"} />
           {helper("name", "Shown in the list; unique in this realm.")}
         </FormGroup>
+        {organizations && organizations.length > 0 && (
+          <FormGroup label="Organization" fieldId="token-organization">
+            <FormSelect
+              id="token-organization"
+              data-testid="token-organization"
+              value={organizationId}
+              isDisabled={!!token}
+              onChange={(_e, v) => setOrganizationId(v)}
+            >
+              <FormSelectOption value="" label="None: a realm-wide token" />
+              {organizations.map((o) => (
+                <FormSelectOption key={o.id} value={o.id} label={o.name} />
+              ))}
+            </FormSelect>
+            {helper("organizationId", token ? "A token stays in its organization." : "Its key logs in as a member of this organization.")}
+          </FormGroup>
+        )}
         <FormGroup label="Role" isRequired fieldId="token-role">
           <FormSelect id="token-role" data-testid="token-role" value={role} onChange={(_e, v) => setRole(v)}>
             {ROLES.map((r) => (

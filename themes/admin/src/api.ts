@@ -30,6 +30,8 @@ export type TokenInput = {
 
 export type Access = { view: boolean; manage: boolean };
 
+export type Organization = { id: string; name: string; alias?: string };
+
 /** An error answer of the API: {"error", "error_description"}. */
 export class ApiError extends Error {
   constructor(
@@ -78,12 +80,24 @@ export function useTokensApi(realm: string) {
     return json as T;
   }
 
+  /** The realm's organizations, through Keycloak's own admin API. */
+  async function organizations(): Promise<Organization[]> {
+    const token = await adminClient.getAccessToken();
+    const response = await fetch(
+      `${adminClient.baseUrl}/admin/realms/${encodeURIComponent(realm)}/organizations?briefRepresentation=true&first=0&max=500`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    return response.ok ? ((await response.json()) as Organization[]) : [];
+  }
+
   return {
+    organizations,
     access: () => call<Access>("GET", "/access"),
-    list: (params: { first: number; max: number; search?: string; role?: string }) => {
+    list: (params: { first: number; max: number; search?: string; role?: string; organizationId?: string }) => {
       const query = new URLSearchParams({ first: String(params.first), max: String(params.max) });
       if (params.search) query.set("search", params.search);
       if (params.role) query.set("role", params.role);
+      if (params.organizationId) query.set("organizationId", params.organizationId);
       return call<ApiToken[]>("GET", `?${query}`);
     },
     create: (input: TokenInput) => call<ApiToken>("POST", "", input),

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The admin console page, end to end in headless Chromium (themes/admin/e2e/console.e2e.mjs,
  * driven by playwright-core): create, read the key once, log in with it, edit, a validation error,
- * rotate, delete, a view-only admin and an admin without rights. Screenshots: target/screenshots/.
+ * rotate, delete, an organization's token and the organization filter, a view-only admin and an
+ * admin without rights. Screenshots: target/screenshots/.
  */
 class ConsoleIT extends ServerTest {
 
@@ -36,6 +37,10 @@ class ConsoleIT extends ServerTest {
             Http.Response themed = Http.putJson(base + "/admin/realms/" + r, admin, Map.of("adminTheme", "org-api-tokens"));
             assertEquals(204, themed.status(), themed.describe());
         }
+        assertEquals(204, Http.putJson(realm.adminUrl(""), admin, Map.of("organizationsEnabled", true)).status());
+        Http.Response org = Http.postJson(realm.adminUrl("/organizations"), admin,
+                Map.of("name", "ORG-E2E", "alias", "org-e2e", "domains", List.of(Map.of("name", "org-e2e.example.test"))));
+        assertEquals(201, org.status(), org.describe());
         realm.userWithRoles("viewer", List.of(), List.of("view-realm"));
         realm.userWithRoles("other", List.of(), List.of("view-users"));
         assertEquals(201, Http.postJson(realm.adminTokens(), admin, Map.of("name", "seen-by-viewer", "role", "observer", "sites", List.of("*"))).status());
@@ -51,6 +56,7 @@ class ConsoleIT extends ServerTest {
                 "ADMIN_USER", KeycloakServer.ADMIN_USER, "ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD,
                 "VIEWER_USER", "viewer", "VIEWER_PASSWORD", "pw-viewer",
                 "OTHER_USER", "other", "OTHER_PASSWORD", "pw-other"));
+        node.environment().put("ORGANIZATION_NAME", "ORG-E2E");
         Process process = node.start();
         boolean finished = process.waitFor(8, TimeUnit.MINUTES);
         if (!finished) process.destroyForcibly();
@@ -58,6 +64,6 @@ class ConsoleIT extends ServerTest {
         System.out.println("console end-to-end test:\n" + output);
         assertTrue(finished, "the browser test finished within 8 minutes");
         assertEquals(0, process.exitValue(), "browser test failed:\n" + output);
-        assertTrue(output.contains("9 passed, 0 failed"), output);
+        assertTrue(output.contains("10 passed, 0 failed"), output);
     }
 }
