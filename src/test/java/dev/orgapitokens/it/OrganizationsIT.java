@@ -163,6 +163,35 @@ class OrganizationsIT extends ServerTest {
         assertEquals(0, Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.get("id").asText()), admin).json().size());
     }
 
+    @Test
+    void fineGrainedAdminPermissionsDecideWhoChangesAnOrganizationsTokens() {
+        String admin = TestRealm.masterAdminToken();
+        TestRealm fgap = newRealm("fgap");
+        assertEquals(204, Http.putJson(fgap.adminUrl(""), admin, Map.of("organizationsEnabled", true)).status());
+        Http.Response org = Http.postJson(fgap.adminUrl("/organizations"), admin,
+                Map.of("name", "FGAP", "alias", "fgap", "domains", List.of(Map.of("name", "fgap.example.test"))));
+        String orgId = TestRealm.lastSegment(org.header("Location"));
+        String tokenManager = fgap.userWithRoles("mona", List.of(), List.of("manage-api-tokens"));
+        String realmAdmin = fgap.userWithRoles("rita", List.of(), List.of("realm-admin"));
+        Map<String, Object> inOrg = Map.of("name", "org-token", "role", "observer", "sites", List.of("*"), "organizationId", orgId);
+
+        // without fine-grained admin permissions, manage-api-tokens is enough, organizations included
+        JsonNode before = created(Http.postJson(fgap.adminTokens(), tokenManager, inOrg));
+        assertEquals(204, Http.delete(fgap.adminTokens() + "/" + before.get("id").asText(), tokenManager).status());
+
+        assertEquals(204, Http.putJson(fgap.adminUrl(""), admin, Map.of("adminPermissionsEnabled", true)).status());
+        Http.Response refused = Http.postJson(fgap.adminTokens(), tokenManager, inOrg);
+        assertEquals(403, refused.status(), "with them on, an organization's tokens need permission to manage it: " + refused.describe());
+        assertEquals(201, Http.postJson(fgap.adminTokens(), tokenManager,
+                Map.of("name", "realm-wide", "role", "observer", "sites", List.of("*"))).status(), "realm-wide tokens are unaffected");
+        JsonNode token = created(Http.postJson(fgap.adminTokens(), realmAdmin, inOrg));
+        String url = fgap.adminTokens() + "/" + token.get("id").asText();
+        assertEquals(403, Http.send("POST", url + "/rotate", tokenManager, null, null).status());
+        assertEquals(403, Http.delete(url, tokenManager).status());
+        assertEquals(200, Http.get(url, tokenManager).status(), "reading stays with view rights");
+        assertEquals(204, Http.delete(url, realmAdmin).status());
+    }
+
     private static List<String> organizationClaim(Http.Response login) {
         assertEquals(200, login.status(), login.describe());
         JsonNode claim = KeyLogin.accessTokenClaims(login).get("organization");
