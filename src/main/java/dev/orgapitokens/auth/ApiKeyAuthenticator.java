@@ -4,6 +4,7 @@ import dev.orgapitokens.model.ApiTokenEntity;
 import dev.orgapitokens.service.KeyVerifier;
 import dev.orgapitokens.service.LastUsedRecorder;
 import dev.orgapitokens.service.ServiceIdentities;
+import dev.orgapitokens.service.TokenMetrics;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.List;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -46,7 +47,8 @@ public class ApiKeyAuthenticator extends AbstractDirectGrantAuthenticator {
         if (token != null) context.getEvent().detail(ServiceIdentities.TOKEN_ID_CLAIM, token.getId());
         UserModel user = token == null ? null : session.users().getUserById(realm, token.getServiceUserId());
         if (!result.ok() || user == null || !user.isEnabled()) {
-            String reason = result.ok() ? "service_identity_missing" : result.refused().name().toLowerCase();
+            String reason = result.ok() ? "service_identity_missing" : result.outcome();
+            TokenMetrics.keyUse(TokenMetrics.Path.TOKEN_ENDPOINT, reason);
             if (token != null) context.getEvent().user(token.getServiceUserId());
             context.getEvent().detail("reason", reason).error(Errors.INVALID_USER_CREDENTIALS);
             context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,
@@ -61,6 +63,7 @@ public class ApiKeyAuthenticator extends AbstractDirectGrantAuthenticator {
         context.getAuthenticationSession().setUserSessionNote(NOTE_SITES, token.getSites());
         context.setUser(user);
         context.success();
+        TokenMetrics.keyUse(TokenMetrics.Path.TOKEN_ENDPOINT, "success");
         LastUsedRecorder.record(session, token.getId(), remoteAddress, Time.currentTimeMillis());
     }
 

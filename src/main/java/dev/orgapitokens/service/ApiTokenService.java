@@ -59,6 +59,7 @@ public class ApiTokenService {
 
     public ApiTokenRepresentation create(Caller caller, TokenInput input) {
         long now = Time.currentTimeMillis();
+        if (input.organizationId() != null) requireOrganization(input.organizationId()); // unknown: 400, before membership: 403
         String organizationId = organizationFor(caller, input.organizationId());
         OrganizationModel organization = organizationId == null ? null : requireOrganization(organizationId);
         caller.organizationWriteCheck().accept(organizationId);
@@ -85,6 +86,7 @@ public class ApiTokenService {
 
         ApiTokenRepresentation created = ApiTokenRepresentation.withKey(token, key);
         recordEvent(caller, OperationType.CREATE, created);
+        TokenMetrics.operation("create");
         return created;
     }
 
@@ -113,6 +115,7 @@ public class ApiTokenService {
 
         ApiTokenRepresentation updated = ApiTokenRepresentation.of(token);
         recordEvent(caller, OperationType.UPDATE, updated);
+        TokenMetrics.operation("update");
         return updated;
     }
 
@@ -128,6 +131,7 @@ public class ApiTokenService {
 
         ApiTokenRepresentation rotated = ApiTokenRepresentation.withKey(token, key);
         recordEvent(caller, OperationType.ACTION, rotated);
+        TokenMetrics.operation("rotate");
         return rotated;
     }
 
@@ -138,14 +142,16 @@ public class ApiTokenService {
         store.delete(token);
         if (identity != null) ServiceIdentities.remove(session, realm, identity);
         recordEvent(caller, OperationType.DELETE, deleted);
+        TokenMetrics.operation("delete");
     }
 
     /** The gateway check: the token a key stands for, or null when the key may not be used from this address. */
     public ApiTokenRepresentation checkKey(String key, String remoteAddress) {
         KeyVerifier.Result result = KeyVerifier.verify(session, realm, key, remoteAddress);
-        if (!result.ok()) return null;
-        UserModel identity = identity(result.token());
-        if (identity == null || !identity.isEnabled()) return null;
+        UserModel identity = result.ok() ? identity(result.token()) : null;
+        boolean usable = identity != null && identity.isEnabled();
+        TokenMetrics.keyUse(TokenMetrics.Path.GATEWAY, usable ? "success" : result.ok() ? "service_identity_missing" : result.outcome());
+        if (!usable) return null;
         long now = Time.currentTimeMillis();
         LastUsedRecorder.record(session, result.token().getId(), remoteAddress, now);
         return ApiTokenRepresentation.of(result.token());
@@ -168,6 +174,7 @@ public class ApiTokenService {
         UserModel identity = identity(token);
         if (identity != null) ServiceIdentities.endSessions(session, realm, identity);
         LOG.infof("API token %s in realm %s was reported exposed and is revoked until rotated", token.getId(), realm.getName());
+        TokenMetrics.operation("report");
     }
 
     /**

@@ -24,6 +24,11 @@ public final class KeyVerifier {
         public boolean ok() {
             return refused == null;
         }
+
+        /** "success" or the refusal reason in lower case, as login events and metrics record it. */
+        public String outcome() {
+            return refused == null ? "success" : refused.name().toLowerCase();
+        }
     }
 
     private KeyVerifier() {
@@ -31,6 +36,7 @@ public final class KeyVerifier {
 
     public static Result verify(KeycloakSession session, RealmModel realm, String key, String remoteAddress) {
         if (!ApiKeys.isWellFormed(key)) return new Result(null, Reason.MALFORMED);
+        TokenMetrics.keyLookup();
         ApiTokenEntity token = new ApiTokenStore(session).findByDigest(ApiKeys.digest(key));
         if (token == null || !token.getRealmId().equals(realm.getId())) return new Result(null, Reason.UNKNOWN);
         if (token.getExpiresAt() != null && token.getExpiresAt() <= Time.currentTimeMillis()) return new Result(token, Reason.EXPIRED);

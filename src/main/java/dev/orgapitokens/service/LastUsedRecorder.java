@@ -35,6 +35,7 @@ public final class LastUsedRecorder {
             session.getProvider(ExecutorsProvider.class).getExecutor("org-api-tokens-last-used").execute(() -> {
                 try {
                     KeycloakModelUtils.runJobInTransaction(factory, s -> new ApiTokenStore(s).touch(tokenId, now, ip));
+                    TokenMetrics.lastUsedWrite();
                 } catch (RuntimeException e) {
                     LOG.debugf(e, "could not record last use of API token %s", tokenId);
                 }

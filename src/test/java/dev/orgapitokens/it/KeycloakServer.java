@@ -42,6 +42,9 @@ public final class KeycloakServer implements BeforeAllCallback {
         /** Stops the server and starts it again on the same database. */
         void restart();
 
+        /** Keycloak's Prometheus endpoint on the management port (metrics are enabled). */
+        String metricsUrl();
+
         /** How the tests can open Keycloak's database while it runs, or null when it is out of reach. */
         TestDatabase.Jdbc jdbc();
     }
@@ -127,7 +130,8 @@ public final class KeycloakServer implements BeforeAllCallback {
 
         private void launch() {
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--health-enabled=true"));
+                    "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--health-enabled=true",
+                    "--metrics-enabled=true"));
             command.addAll(database.keycloakOptions());
             command.addAll(List.of(System.getProperty("keycloak.args", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -153,6 +157,11 @@ public final class KeycloakServer implements BeforeAllCallback {
         @Override
         public TestDatabase.Jdbc jdbc() {
             return database.jdbc();
+        }
+
+        @Override
+        public String metricsUrl() {
+            return "http://127.0.0.1:" + managementPort + "/metrics";
         }
 
         @Override
@@ -237,6 +246,11 @@ public final class KeycloakServer implements BeforeAllCallback {
         @Override
         public TestDatabase.Jdbc jdbc() {
             return null;
+        }
+
+        @Override
+        public String metricsUrl() {
+            return container.getMgmtServerUrl() + "/metrics";
         }
 
         @Override

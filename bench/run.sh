@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Key-login benchmark: starts Keycloak 26.7.3 with the extension (embedded database; PostgreSQL
+# with KEYCLOAK_DB=postgres), seeds tokens through the REST API, and drives key logins and
+# client_credentials in alternating rounds. Prints the table of README "Performance" and writes
+# target/bench/results.csv.
+#
+#   bench/run.sh                         # 100,000 tokens, 5 rounds of 10 s, 8 connections
+#   bench/run.sh --tokens=10000 --rounds=3 --seconds=5
+#   KEYCLOAK_DB=postgres bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -1)
+mvn -q -B pre-integration-test -DskipTests -Dskip.ui=true
+JAR=$(ls target/keycloak-org-api-tokens-*.jar | grep -v -- '-0.1.0.jar' | head -1)
+ARGS="$*"
+exec mvn -q -B exec:java -Dskip.ui=true \
+  -Dexec.mainClass=dev.orgapitokens.bench.Benchmark -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
+  -Dexec.args="$ARGS" \
+  -Dkeycloak.home="target/keycloak-dist/keycloak-$VERSION" -Dextension.jar="$JAR" \
+  -Dkeycloak.db="${KEYCLOAK_DB:-dev-file}" -Dtest.work.dir=target/bench

@@ -1,0 +1,48 @@
+package dev.orgapitokens.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+
+/**
+ * Counters in Keycloak's Micrometer registry: with {@code --metrics-enabled=true} they appear on
+ * the management port's {@code /metrics} as {@code org_api_tokens_*_total}. Without it the global
+ * registry has no backend and each increment costs next to nothing.
+ */
+public final class TokenMetrics {
+
+    /** Where a key was presented. */
+    public enum Path {
+        TOKEN_ENDPOINT, GATEWAY;
+
+        String tag() {
+            return name().toLowerCase();
+        }
+    }
+
+    private TokenMetrics() {
+    }
+
+    /** One key login or gateway check; outcome is "success" or the refusal reason. */
+    public static void keyUse(Path path, String outcome) {
+        Counter.builder("org_api_tokens.key_uses")
+                .description("Key logins at the token endpoint and gateway checks, by outcome")
+                .tag("path", path.tag())
+                .tag("outcome", outcome)
+                .register(Metrics.globalRegistry)
+                .increment();
+    }
+
+    /** A database read by key digest (never done for malformed keys). */
+    static void keyLookup() {
+        Metrics.counter("org_api_tokens.key_lookups").increment();
+    }
+
+    static void lastUsedWrite() {
+        Metrics.counter("org_api_tokens.last_used_writes").increment();
+    }
+
+    /** create, update, rotate, delete or report (a leaked-key report that revoked a token). */
+    static void operation(String operation) {
+        Metrics.counter("org_api_tokens.operations", "operation", operation).increment();
+    }
+}

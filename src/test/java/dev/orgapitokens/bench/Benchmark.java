@@ -1,0 +1,341 @@
+package dev.orgapitokens.bench;
+
+import dev.orgapitokens.it.Http;
+import dev.orgapitokens.it.KeycloakServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The key-login benchmark of bench/run.sh: a fixed number of HTTP/1.1 connections drive key
+ * logins and Keycloak's client_credentials grant on one server in alternating rounds, so drift
+ * cancels, and the figures are ratios between the two. Also: key logins with many vs few tokens,
+ * the admin list's first page, last-used writes and the cost of bad keys.
+ */
+public final class Benchmark {
+
+    /** What to run. */
+    public record Options(int tokens, int rounds, int seconds, int connections, int badKeysPerSecond) {
+        static Options parse(String[] args) {
+            Map<String, Integer> values = new LinkedHashMap<>(Map.of("tokens", 100_000, "rounds", 5, "seconds", 10,
+                    "connections", 8, "bad-keys-per-second", 1000));
+            for (String arg : args) {
+                String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+                if (!values.containsKey(kv[0]) || kv.length != 2) {
+                    throw new IllegalArgumentException("unknown option " + arg + "; known: " + values.keySet());
+                }
+                values.put(kv[0], Integer.parseInt(kv[1]));
+            }
+            return new Options(values.get("tokens"), values.get("rounds"), values.get("seconds"), values.get("connections"),
+                    values.get("bad-keys-per-second"));
+        }
+    }
+
+    /** One figure of the issue's table. */
+    public record Figure(String name, double value, String goal, boolean met) {
+    }
+
+    /** Requests per second and latency of one round. */
+    record Round(double throughput, double p99Millis, int errors) {
+    }
+
+    private final String base;
+    private final String metricsUrl;
+    private final String admin;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    public Benchmark(String base, String metricsUrl) {
+        this.base = base;
+        this.metricsUrl = metricsUrl;
+        this.admin = adminToken();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path work = Path.of("target/bench");
+        try (KeycloakServer.DistributionServer server = KeycloakServer.DistributionServer.start(
+                Path.of(System.getProperty("keycloak.home")), work, Path.of(System.getProperty("extension.jar")))) {
+            List<Figure> figures = new Benchmark(server.url(), server.metricsUrl()).run(options);
+            print(figures, options);
+            writeCsv(figures, work.resolve("results.csv"));
+            System.out.println("CSV: " + work.resolve("results.csv").toAbsolutePath());
+        }
+    }
+
+    public List<Figure> run(Options o) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String big = realm("bench-big-" + run);
+        String small = realm("bench-small-" + run);
+        String hundred = realm("bench-100-" + run);
+        String secret = confidentialClient(big);
+        log("seeding " + o.tokens() + " tokens (through the REST API)...");
+        String bigKey = seed(big, o.tokens(), o.connections());
+        String smallKey = seed(small, Math.min(10, o.tokens()), o.connections());
+        seed(hundred, Math.min(100, o.tokens()), o.connections());
+
+        Supplier<HttpRequest> keyLogin = () -> form(big, "grant_type=password&client_id=org-api-tokens&api_key=" + bigKey);
+        Supplier<HttpRequest> smallKeyLogin = () -> form(small, "grant_type=password&client_id=org-api-tokens&api_key=" + smallKey);
+        Supplier<HttpRequest> clientCredentials = () -> form(big,
+                "grant_type=client_credentials&client_id=bench-cc&client_secret=" + secret);
+        String broken = bigKey.substring(0, 10) + (bigKey.charAt(10) == 'a' ? 'b' : 'a') + bigKey.substring(11);
+        Supplier<HttpRequest> badKeyLogin = () -> form(big, "grant_type=password&client_id=org-api-tokens&api_key=" + broken);
+
+        log("warming up...");
+        load(keyLogin, o.connections(), Math.max(1, o.seconds() / 2), 200);
+        load(clientCredentials, o.connections(), Math.max(1, o.seconds() / 2), 200);
+        load(smallKeyLogin, o.connections(), Math.max(1, o.seconds() / 2), 200);
+
+        double writesBefore = metric("org_api_tokens_last_used_writes_total");
+        long loadStart = System.nanoTime();
+        List<Double> throughputRatios = new ArrayList<>();
+        List<Double> p99Ratios = new ArrayList<>();
+        List<Double> scaleRatios = new ArrayList<>();
+        for (int i = 1; i <= o.rounds(); i++) {
+            Round key = load(keyLogin, o.connections(), o.seconds(), 200);
+            Round cc = load(clientCredentials, o.connections(), o.seconds(), 200);
+            Round smallRound = load(smallKeyLogin, o.connections(), o.seconds(), 200);
+            throughputRatios.add(key.throughput() / cc.throughput());
+            p99Ratios.add(key.p99Millis() / cc.p99Millis());
+            scaleRatios.add(key.throughput() / smallRound.throughput());
+            log(String.format(Locale.ROOT, "round %d: key login %.0f/s p99 %.1f ms | client_credentials %.0f/s p99 %.1f ms | 10-token realm %.0f/s",
+                    i, key.throughput(), key.p99Millis(), cc.throughput(), cc.p99Millis(), smallRound.throughput()));
+        }
+        double minutes = (System.nanoTime() - loadStart) / 60e9;
+        double writes = metric("org_api_tokens_last_used_writes_total") - writesBefore;
+        int hotTokens = 2; // bigKey and smallKey, used all along
+        double writesPerTokenMinute = writes / hotTokens / Math.max(1, minutes);
+        // the throttle allows one write per token per started minute
+        boolean writesWithinThrottle = writes <= hotTokens * (Math.floor(minutes) + 1);
+
+        double listBig = medianLatency(() -> get("/admin/realms/" + big + "/org-api-tokens?first=0&max=100"), 30);
+        double listHundred = medianLatency(() -> get("/admin/realms/" + hundred + "/org-api-tokens?first=0&max=100"), 30);
+
+        log("bad keys: good-key rounds with and without " + o.badKeysPerSecond() + " checksum-broken keys per second...");
+        double lookupsBefore = metric("org_api_tokens_key_lookups_total");
+        Round badOnly = load(badKeyLogin, 1, Math.max(1, o.seconds() / 2), 401);
+        double badLookups = metric("org_api_tokens_key_lookups_total") - lookupsBefore;
+        List<Double> drops = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, o.rounds() / 2); i++) {
+            Round alone = load(keyLogin, o.connections(), o.seconds(), 200);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread bad = paced(badKeyLogin, o.badKeysPerSecond(), stop);
+            Round withBad = load(keyLogin, o.connections(), o.seconds(), 200);
+            stop.set(true);
+            bad.join();
+            drops.add(1 - withBad.throughput() / alone.throughput());
+        }
+
+        List<Figure> figures = new ArrayList<>();
+        figures.add(new Figure("key-login / client_credentials throughput (median)", median(throughputRatios), ">= 1.0", median(throughputRatios) >= 1.0));
+        figures.add(new Figure("key-login / client_credentials p99 latency (median)", median(p99Ratios), "<= 1.1", median(p99Ratios) <= 1.1));
+        figures.add(new Figure("key-login throughput, " + o.tokens() + " tokens / 10 tokens (median)", median(scaleRatios), ">= 0.95", median(scaleRatios) >= 0.95));
+        figures.add(new Figure("admin list first 100, " + o.tokens() + " tokens / 100 tokens (median latency)", listBig / listHundred, "<= 2", listBig / listHundred <= 2));
+        figures.add(new Figure("last-used writes per token per minute", writesPerTokenMinute, "<= 1", writesWithinThrottle));
+        figures.add(new Figure("good-key throughput drop with bad keys (median)", median(drops), "<= 0.10", median(drops) <= 0.10));
+        figures.add(new Figure("database reads for " + (int) (badOnly.throughput() * Math.max(1, o.seconds() / 2)) + " checksum-broken keys",
+                badLookups, "0", badLookups == 0));
+        return figures;
+    }
+
+    // ---- load ----
+
+    /** {@code connections} threads, each with its own connection, send requests back to back for {@code seconds}. */
+    Round load(Supplier<HttpRequest> request, int connections, int seconds, int expectedStatus) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        AtomicInteger errors = new AtomicInteger();
+        List<Future<long[]>> results = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            results.add(pool.submit(() -> {
+                long[] latencies = new long[1 << 16];
+                int n = 0;
+                while (System.nanoTime() < deadline) {
+                    long t0 = System.nanoTime();
+                    HttpResponse<Void> r = client.send(request.get(), HttpResponse.BodyHandlers.discarding());
+                    long t = System.nanoTime() - t0;
+                    if (r.statusCode() != expectedStatus) errors.incrementAndGet();
+                    if (n == latencies.length) latencies = Arrays.copyOf(latencies, n * 2);
+                    latencies[n++] = t;
+                }
+                return Arrays.copyOf(latencies, n);
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        for (Future<long[]> f : results) all.add(f.get());
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        if (errors.get() > 0) log("  " + errors.get() + " unexpected answers in this round");
+        double p99 = merged.length == 0 ? Double.NaN : merged[(int) Math.min(merged.length - 1, Math.ceil(merged.length * 0.99) - 1)] / 1e6;
+        return new Round(merged.length / elapsed, p99, errors.get());
+    }
+
+    /** A side load at a fixed rate, on its own connection, until stopped. */
+    Thread paced(Supplier<HttpRequest> request, int perSecond, AtomicBoolean stop) {
+        HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Thread thread = new Thread(() -> {
+            long interval = 1_000_000_000L / Math.max(1, perSecond);
+            long next = System.nanoTime();
+            while (!stop.get()) {
+                own.sendAsync(request.get(), HttpResponse.BodyHandlers.discarding());
+                next += interval;
+                long wait = next - System.nanoTime();
+                if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+        });
+        thread.start();
+        return thread;
+    }
+
+    double medianLatency(Supplier<HttpRequest> request, int count) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<Void> r = client.send(request.get(), HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() != 200) throw new IllegalStateException("admin list answered " + r.statusCode());
+            millis.add((System.nanoTime() - t0) / 1e6);
+        }
+        return median(millis);
+    }
+
+    // ---- setup through the REST API ----
+
+    private String adminToken() {
+        Http.Response r = Http.postForm(base + "/realms/master/protocol/openid-connect/token", Map.of("grant_type", "password",
+                "client_id", "admin-cli", "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD));
+        if (r.status() != 200) throw new IllegalStateException("admin login: " + r.describe());
+        return r.json().get("access_token").asText();
+    }
+
+    private String realm(String name) {
+        // long-lived admin tokens: seeding many tokens takes longer than the default 60 s lifespan
+        Http.Response r = Http.postJson(base + "/admin/realms", adminToken(), Map.of("realm", name, "enabled", true));
+        if (r.status() != 201) throw new IllegalStateException("create realm: " + r.describe());
+        return name;
+    }
+
+    private String confidentialClient(String realm) {
+        String secret = UUID.randomUUID().toString();
+        Http.Response r = Http.postJson(base + "/admin/realms/" + realm + "/clients", adminToken(), Map.of(
+                "clientId", "bench-cc", "publicClient", false, "serviceAccountsEnabled", true, "secret", secret,
+                "standardFlowEnabled", false, "directAccessGrantsEnabled", false));
+        if (r.status() != 201) throw new IllegalStateException("create client: " + r.describe());
+        return secret;
+    }
+
+    /** Creates n tokens with the real API on parallel connections; returns the first one's key. */
+    private String seed(String realm, int n, int connections) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        String[] firstKey = new String[1];
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        List<Future<?>> workers = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            workers.add(pool.submit(() -> {
+                String token = adminToken();
+                long tokenTime = System.nanoTime();
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    if (System.nanoTime() - tokenTime > 30e9) {
+                        token = adminToken();
+                        tokenTime = System.nanoTime();
+                    }
+                    Http.Response r = Http.postJson(base + "/admin/realms/" + realm + "/org-api-tokens", token,
+                            Map.of("name", "token-" + i, "role", "observer", "sites", List.of("site-" + (i % 50))));
+                    if (r.status() != 201) throw new IllegalStateException("seed: " + r.describe());
+                    if (i == 0) firstKey[0] = r.json().get("key").asText();
+                    if (i > 0 && i % 10_000 == 0) log("  " + i + " tokens");
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : workers) f.get();
+        pool.shutdown();
+        log(String.format(Locale.ROOT, "  %s: %d tokens in %.0f s", realm, n, (System.nanoTime() - started) / 1e9));
+        return firstKey[0];
+    }
+
+    private HttpRequest form(String realm, String body) {
+        return HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + adminTokenCached()).build();
+    }
+
+    private String cachedAdmin;
+    private long cachedAt;
+
+    private synchronized String adminTokenCached() {
+        if (cachedAdmin == null || System.nanoTime() - cachedAt > 30e9) {
+            cachedAdmin = adminToken();
+            cachedAt = System.nanoTime();
+        }
+        return cachedAdmin;
+    }
+
+    /** A counter from Keycloak's Prometheus endpoint (all label sets summed). */
+    double metric(String name) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString());
+        double sum = 0;
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    // ---- output ----
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static void print(List<Figure> figures, Options o) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%d tokens, %d rounds of %d s, %d connections, %d cores%n", o.tokens(), o.rounds(), o.seconds(),
+                o.connections(), Runtime.getRuntime().availableProcessors());
+        System.out.println("| figure | value | goal | met |");
+        System.out.println("| --- | --- | --- | --- |");
+        for (Figure f : figures) {
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %s | %s |%n", f.name(), f.value(), f.goal(), f.met() ? "yes" : "NO");
+        }
+    }
+
+    static void writeCsv(List<Figure> figures, Path file) throws Exception {
+        Files.createDirectories(file.getParent());
+        StringBuilder csv = new StringBuilder("figure,value,goal,met\n");
+        for (Figure f : figures) {
+            csv.append('"').append(f.name()).append("\",").append(String.format(Locale.ROOT, "%.4f", f.value())).append(",\"")
+                    .append(f.goal()).append("\",").append(f.met()).append('\n');
+        }
+        Files.writeString(file, csv);
+    }
+
+    private static void log(String line) {
+        System.out.println(line);
+    }
+}

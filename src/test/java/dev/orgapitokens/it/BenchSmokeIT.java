@@ -1,0 +1,30 @@
+package dev.orgapitokens.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgapitokens.bench.Benchmark;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A smoke run of the benchmark (bench/run.sh) on the suite's server: tiny, a few seconds, so the
+ * benchmark cannot rot. Its goals are not asserted here (a loaded CI machine says little about
+ * them); that every figure comes out, and that checksum-broken keys never reach the database, are.
+ */
+class BenchSmokeIT extends ServerTest {
+
+    @Test
+    void theBenchmarkRunsAndMalformedKeysCostNoDatabaseRead() throws Exception {
+        List<Benchmark.Figure> figures = new Benchmark(KeycloakServer.server().url(), KeycloakServer.server().metricsUrl())
+                .run(new Benchmark.Options(20, 1, 1, 2, 200));
+        assertEquals(7, figures.size());
+        for (Benchmark.Figure f : figures) {
+            assertFalse(Double.isNaN(f.value()) || Double.isInfinite(f.value()), f.name() + " = " + f.value());
+        }
+        Benchmark.Figure badKeyReads = figures.get(6);
+        assertEquals(0, badKeyReads.value(), "checksum-broken keys are refused without a database read");
+        assertTrue(figures.get(4).met(), "last-used writes stay within the once-a-minute throttle: " + figures.get(4).value());
+    }
+}
