@@ -14,7 +14,7 @@ VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xm
 mvn -q -B pre-integration-test -DskipTests -Dskip.ui=true
 JAR=$(ls target/keycloak-org-api-tokens-*.jar | grep -v -- '-0.1.0.jar' | head -1)
 ARGS="$*"
-exec mvn -q -B exec:java -Dskip.ui=true \
+exec mvn -q -B exec:java \
   -Dexec.mainClass=dev.orgapitokens.bench.Benchmark -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
   -Dexec.args="$ARGS" \
   -Dkeycloak.home="target/keycloak-dist/keycloak-$VERSION" -Dextension.jar="$JAR" \
