@@ -196,6 +196,26 @@ class KeyLoginIT extends ServerTest {
     }
 
     @Test
+    void bruteForceProtectionDoesNotLockServiceIdentitiesOut() {
+        TestRealm guarded = newRealm("bruteforce");
+        String admin = TestRealm.masterAdminToken();
+        assertEquals(204, Http.putJson(guarded.adminUrl(""), admin, Map.of("bruteForceProtected", true, "failureFactor", 2,
+                "permanentLockout", false, "maxFailureWaitSeconds", 900, "waitIncrementSeconds", 600)).status());
+        Token token = create(guarded, "observer", List.of("*"), Map.of());
+        Token denied = create(guarded, "observer", List.of("*"), Map.of("allowedCidrs", List.of("203.0.113.0/24")));
+        // an attacker guesses passwords for the identity, and hammers a key from a denied address
+        for (int i = 0; i < 6; i++) {
+            Http.postForm(KeyLogin.tokenEndpoint(guarded), Map.of("grant_type", "password", "client_id", "admin-cli",
+                    "username", "api-token-" + token.id(), "password", "guess-" + i));
+            assertRefused(KeyLogin.withForm(guarded, denied.key()), "denied address");
+            assertRefused(KeyLogin.withForm(guarded, ApiKeys.generate()), "unknown key");
+        }
+        assertEquals(200, KeyLogin.withForm(guarded, token.key()).status(), "the key still logs in");
+        assertEquals(200, Http.putJson(guarded.adminTokens() + "/" + denied.id(), admin, Map.of("allowedCidrs", List.of())).status());
+        assertEquals(200, KeyLogin.withForm(guarded, denied.key()).status(), "failed attempts did not lock the identity");
+    }
+
+    @Test
     void serviceIdentitiesCannotLogInWithAPassword() {
         Token token = create("super-user", List.of("*"));
         String username = "api-token-" + token.id();

@@ -1,6 +1,5 @@
 package dev.orgapitokens.it;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -223,11 +222,15 @@ public final class KeycloakServer implements BeforeAllCallback {
 
         @SuppressWarnings("resource")
         static ContainerServer start() {
-            var container = new dasniko.testcontainers.keycloak.KeycloakContainer(
-                    "quay.io/keycloak/keycloak:" + required("keycloak.version"))
+            // The image operators get: docker/Dockerfile, with the JAR this build produced.
+            String image = new org.testcontainers.images.builder.ImageFromDockerfile("keycloak-org-api-tokens-it", false)
+                    .withFileFromPath("docker/Dockerfile", Path.of("docker/Dockerfile"))
+                    .withFileFromPath("target/" + Path.of(required("extension.jar")).getFileName(), Path.of(required("extension.jar")))
+                    .withDockerfilePath("docker/Dockerfile")
+                    .get();
+            var container = new dasniko.testcontainers.keycloak.KeycloakContainer(image)
                     .withAdminUsername(ADMIN_USER)
-                    .withAdminPassword(ADMIN_PASSWORD)
-                    .withProviderLibsFrom(List.of(new File(required("extension.jar"))));
+                    .withAdminPassword(ADMIN_PASSWORD);
             container.start();
             return new ContainerServer(container);
         }

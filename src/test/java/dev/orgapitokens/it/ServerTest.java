@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Base of every integration test: one real Keycloak per run, and after each class a check that no
- * key issued so far appears in the server log or in the admin events of the realms still alive.
+ * key issued so far appears in the server log, in any text column of the database, or in the
+ * admin and login events of the realms still alive.
  */
 @ExtendWith(KeycloakServer.class)
 public abstract class ServerTest {
@@ -22,6 +23,44 @@ public abstract class ServerTest {
         return realm;
     }
 
+    /** Every character column of every table of Keycloak's database, searched for the random part of each key. */
+    static void assertNoKeyInDatabase() {
+        if (KeycloakServer.server().jdbc() == null || Http.ISSUED_KEYS.isEmpty()) return;
+        List<String> secrets = Http.ISSUED_KEYS.stream().map(k -> k.substring(4, 30)).toList();
+        try (java.sql.Connection c = Database.open()) {
+            java.sql.DatabaseMetaData meta = c.getMetaData();
+            List<String> tables = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = meta.getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    String schema = rs.getString("TABLE_SCHEM");
+                    if (schema != null && (schema.equalsIgnoreCase("INFORMATION_SCHEMA") || schema.equalsIgnoreCase("pg_catalog"))) continue;
+                    tables.add((schema == null ? "" : schema + ".") + rs.getString("TABLE_NAME"));
+                }
+            }
+            for (String table : tables) {
+                try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("select * from " + table)) {
+                    java.sql.ResultSetMetaData columns = rs.getMetaData();
+                    while (rs.next()) {
+                        for (int i = 1; i <= columns.getColumnCount(); i++) {
+                            int type = columns.getColumnType(i);
+                            boolean text = type == java.sql.Types.VARCHAR || type == java.sql.Types.NVARCHAR || type == java.sql.Types.CLOB
+                                    || type == java.sql.Types.NCLOB || type == java.sql.Types.LONGVARCHAR || type == java.sql.Types.LONGNVARCHAR
+                                    || type == java.sql.Types.CHAR;
+                            if (!text) continue;
+                            String value = rs.getString(i);
+                            if (value == null) continue;
+                            for (String secret : secrets) {
+                                assertFalse(value.contains(secret), "a key issued in this run is stored in " + table + "." + columns.getColumnName(i));
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not scan the database for keys", e);
+        }
+    }
+
     @AfterAll
     static void noIssuedKeyLeaked() {
         if (!KeycloakServer.started()) return; // skipped: no server was started
@@ -32,6 +71,7 @@ public abstract class ServerTest {
             // the key's random part alone must not appear either
             assertFalse(log.contains(key.substring(4, 30)), "part of a key issued in this run appears in the server log");
         }
+        assertNoKeyInDatabase();
         for (TestRealm realm : REALMS) {
             for (String events : List.of("/admin-events?max=10000", "/events?max=10000")) {
                 Http.Response found = Http.get(realm.adminUrl(events), admin);
