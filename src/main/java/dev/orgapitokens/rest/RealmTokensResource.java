@@ -1,7 +1,6 @@
 package dev.orgapitokens.rest;
 
 import dev.orgapitokens.service.ApiTokenRepresentation;
-import dev.orgapitokens.service.ApiTokenService;
 import dev.orgapitokens.service.KeyVerifier;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -23,11 +22,8 @@ import org.keycloak.models.RealmModel;
  */
 public class RealmTokensResource extends TokensResource {
 
-    private final ApiTokenService service;
-
     public RealmTokensResource(KeycloakSession session, RealmModel realm, Access access) {
         super(session, realm, access);
-        this.service = new ApiTokenService(session, realm);
     }
 
     /** 200 with the token (never the key) when the key may be used from here; else the same 401 as a key login. */

@@ -39,7 +39,7 @@ public class TokensResource {
     protected final KeycloakSession session;
     protected final RealmModel realm;
     private final Access access;
-    private final ApiTokenService service;
+    protected final ApiTokenService service;
 
     public TokensResource(KeycloakSession session, RealmModel realm, Access access) {
         this.session = session;
