@@ -30,6 +30,25 @@ import { ConfirmDialog, KeyDialog, TokenFormDialog } from "./TokenDialogs";
 
 const formatTime = (millis: number | null) => (millis ? new Date(millis).toLocaleString() : "—");
 
+type FilterSelectProps = {
+  label: string;
+  testId: string;
+  value: string;
+  allLabel: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+};
+
+/** A toolbar filter: "all" (empty value) or one option. */
+const FilterSelect = ({ label, testId, value, allLabel, options, onChange }: FilterSelectProps) => (
+  <FormSelect aria-label={label} data-testid={testId} value={value} onChange={(_e, v) => onChange(v)}>
+    <FormSelectOption value="" label={allLabel} />
+    {options.map((o) => (
+      <FormSelectOption key={o.value} value={o.value} label={o.label} />
+    ))}
+  </FormSelect>
+);
+
 type Dialog =
   | { kind: "create" }
   | { kind: "edit"; token: ApiToken }
@@ -151,37 +170,31 @@ export const ApiTokensSection = () => {
                   />
                 </ToolbarItem>
                 <ToolbarItem>
-                  <FormSelect
-                    aria-label="Filter by role"
-                    data-testid="role-filter"
+                  <FilterSelect
+                    label="Filter by role"
+                    testId="role-filter"
                     value={role}
-                    onChange={(_e, v) => {
+                    allLabel="All roles"
+                    options={ROLES.map((r) => ({ value: r.id, label: r.label }))}
+                    onChange={(v) => {
                       setFirst(0);
                       setRole(v);
                     }}
-                  >
-                    <FormSelectOption value="" label="All roles" />
-                    {ROLES.map((r) => (
-                      <FormSelectOption key={r.id} value={r.id} label={r.label} />
-                    ))}
-                  </FormSelect>
+                  />
                 </ToolbarItem>
                 {organizations.length > 0 && (
                   <ToolbarItem>
-                    <FormSelect
-                      aria-label="Filter by organization"
-                      data-testid="organization-filter"
+                    <FilterSelect
+                      label="Filter by organization"
+                      testId="organization-filter"
                       value={organizationFilter}
-                      onChange={(_e, v) => {
+                      allLabel="All organizations"
+                      options={organizations.map((o) => ({ value: o.id, label: o.name }))}
+                      onChange={(v) => {
                         setFirst(0);
                         setOrganizationFilter(v);
                       }}
-                    >
-                      <FormSelectOption value="" label="All organizations" />
-                      {organizations.map((o) => (
-                        <FormSelectOption key={o.id} value={o.id} label={o.name} />
-                      ))}
-                    </FormSelect>
+                    />
                   </ToolbarItem>
                 )}
                 {canManage && <ToolbarItem>{createButton}</ToolbarItem>}

@@ -59,9 +59,8 @@ public class ApiTokenService {
 
     public ApiTokenRepresentation create(Caller caller, TokenInput input) {
         long now = Time.currentTimeMillis();
-        if (input.organizationId() != null) requireOrganization(input.organizationId()); // unknown: 400, before membership: 403
-        String organizationId = organizationFor(caller, input.organizationId());
-        OrganizationModel organization = organizationId == null ? null : requireOrganization(organizationId);
+        OrganizationModel organization = organizationFor(caller, input.organizationId());
+        String organizationId = organization == null ? null : organization.getId();
         caller.organizationWriteCheck().accept(organizationId);
 
         ApiTokenEntity token = new ApiTokenEntity();
@@ -191,42 +190,22 @@ public class ApiTokenService {
     /**
      * The organization a new token belongs to. Administrators name it (or not); a super-user's
      * token goes to their organization, must name one when they belong to several, and cannot
-     * name one they do not belong to.
+     * name one they do not belong to. An unknown id is a 400 before membership is a 403.
      */
-    private static String organizationFor(Caller caller, String requested) {
-        if (caller.organizations() == null || caller.organizations().isEmpty()) {
-            if (requested != null && !caller.reaches(requested)) {
+    private OrganizationModel organizationFor(Caller caller, String requested) {
+        if (requested != null) {
+            OrganizationModel organization = requireOrganization(requested);
+            if (!caller.reaches(requested)) {
                 throw ApiTokenErrors.forbidden("You are not a member of organization '" + requested + "'");
             }
-            return requested;
+            return organization;
         }
-        if (requested == null) {
-            if (caller.organizations().size() > 1) {
-                throw ApiTokenErrors.badRequest("You belong to several organizations: set organizationId to one of "
-                        + String.join(", ", new java.util.TreeSet<>(caller.organizations())));
-            }
-            return caller.organizations().iterator().next();
+        if (caller.organizations() == null || caller.organizations().isEmpty()) return null;
+        if (caller.organizations().size() > 1) {
+            throw ApiTokenErrors.badRequest("You belong to several organizations: set organizationId to one of "
+                    + String.join(", ", new java.util.TreeSet<>(caller.organizations())));
         }
-        if (!caller.reaches(requested)) {
-            throw ApiTokenErrors.forbidden("You are not a member of organization '" + requested + "'");
-        }
-        return requested;
-    }
-
-    private UserModel identity(ApiTokenEntity token) {
-        return session.users().getUserById(realm, token.getServiceUserId());
-    }
-
-    private void applyName(ApiTokenEntity token, String name) {
-        String nameKey = ApiTokenStore.nameKey(name);
-        if (store.nameTaken(token.getNameScope(), nameKey, token.getId())) throw ApiTokenErrors.nameTaken(name);
-        token.setName(name);
-        token.setNameKey(nameKey);
-    }
-
-    private static void setKey(ApiTokenEntity token, String key) {
-        token.setKeyDigest(ApiKeys.digest(key));
-        token.setKeyHint(ApiKeys.hint(key));
+        return requireOrganization(caller.organizations().iterator().next());
     }
 
     private OrganizationModel requireOrganization(String organizationId) {
