@@ -208,6 +208,22 @@ public class ApiTokenService {
         return requireOrganization(caller.organizations().iterator().next());
     }
 
+    private UserModel identity(ApiTokenEntity token) {
+        return session.users().getUserById(realm, token.getServiceUserId());
+    }
+
+    private void applyName(ApiTokenEntity token, String name) {
+        String nameKey = ApiTokenStore.nameKey(name);
+        if (store.nameTaken(token.getNameScope(), nameKey, token.getId())) throw ApiTokenErrors.nameTaken(name);
+        token.setName(name);
+        token.setNameKey(nameKey);
+    }
+
+    private static void setKey(ApiTokenEntity token, String key) {
+        token.setKeyDigest(ApiKeys.digest(key));
+        token.setKeyHint(ApiKeys.hint(key));
+    }
+
     private OrganizationModel requireOrganization(String organizationId) {
         OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
         if (organizations == null || !organizations.isEnabled()) {
