@@ -3,6 +3,8 @@ package dev.orgapitokens.auth;
 import dev.orgapitokens.model.ApiTokenEntity;
 import dev.orgapitokens.service.KeyVerifier;
 import dev.orgapitokens.service.LastUsedRecorder;
+import dev.orgapitokens.service.LoginRateLimiter;
+import dev.orgapitokens.service.RateLimitResponses;
 import dev.orgapitokens.service.ServiceIdentities;
 import dev.orgapitokens.service.TokenMetrics;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -53,6 +55,14 @@ public class ApiKeyAuthenticator extends AbstractDirectGrantAuthenticator {
             context.getEvent().detail("reason", reason).error(Errors.INVALID_USER_CREDENTIALS);
             context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,
                     errorResponse(401, "invalid_grant", "Invalid API key"));
+            return;
+        }
+
+        long retryAfter = LoginRateLimiter.acquire(session, realm, token.getId());
+        if (retryAfter > 0) {
+            TokenMetrics.keyUse(TokenMetrics.Path.TOKEN_ENDPOINT, TokenMetrics.RATE_LIMITED);
+            context.getEvent().user(token.getServiceUserId()).detail("reason", TokenMetrics.RATE_LIMITED).error(Errors.SLOW_DOWN);
+            context.failure(AuthenticationFlowError.ACCESS_DENIED, RateLimitResponses.tooManyRequests(retryAfter));
             return;
         }
 

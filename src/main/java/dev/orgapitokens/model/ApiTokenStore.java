@@ -61,6 +61,20 @@ public class ApiTokenStore {
                 .getResultList().isEmpty();
     }
 
+    /** How many tokens one organization (or, for realm-wide tokens, the realm) holds. */
+    public long countInScope(String nameScope) {
+        return em.createQuery("select count(t) from ApiTokenEntity t where t.nameScope = :scope", Long.class)
+                .setParameter("scope", nameScope).getSingleResult();
+    }
+
+    /**
+     * Locks the realm's row until the transaction ends. Used only to serialize creates while a
+     * token limit applies: a count cannot see rows that concurrent transactions have not committed.
+     */
+    public void lockRealm(String realmId) {
+        em.find(org.keycloak.models.jpa.entities.RealmEntity.class, realmId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
     /** Ordered by name (case-insensitively), then id so pages are stable. */
     public List<ApiTokenEntity> list(Query q) {
         StringBuilder jpql = new StringBuilder("select t from ApiTokenEntity t where t.realmId = :realmId");

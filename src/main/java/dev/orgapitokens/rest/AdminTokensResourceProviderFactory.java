@@ -24,7 +24,7 @@ public class AdminTokensResourceProviderFactory implements AdminRealmResourcePro
 
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        return new TokensResource(session, realm, new AdminAccess(session, realm, auth, adminEvent));
+        return new AdminTokensResource(session, realm, new AdminAccess(session, realm, auth, adminEvent));
     }
 
     /** Read: view-realm or view-api-tokens. Write: manage-realm or manage-api-tokens. */

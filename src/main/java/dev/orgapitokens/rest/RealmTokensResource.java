@@ -1,6 +1,8 @@
 package dev.orgapitokens.rest;
 
 import dev.orgapitokens.service.ApiTokenRepresentation;
+import dev.orgapitokens.service.ApiTokenService;
+import dev.orgapitokens.service.RateLimitResponses;
 import dev.orgapitokens.service.KeyVerifier;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -32,7 +34,9 @@ public class RealmTokensResource extends TokensResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response self(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam("X-API-Key") String apiKey) {
         String key = KeyVerifier.presentedKey(null, apiKey, authorization);
-        ApiTokenRepresentation token = service.checkKey(key, session.getContext().getConnection().getRemoteAddr());
+        ApiTokenService.KeyCheck check = service.checkKey(key, session.getContext().getConnection().getRemoteAddr());
+        if (check.retryAfterSeconds() > 0) return RateLimitResponses.tooManyRequests(check.retryAfterSeconds());
+        ApiTokenRepresentation token = check.token();
         if (token == null) {
             return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", "invalid_grant", "error_description", "Invalid API key")).build();

@@ -3,6 +3,7 @@ package dev.orgapitokens.rest;
 import dev.orgapitokens.service.ApiTokenRepresentation;
 import dev.orgapitokens.service.ApiTokenService;
 import dev.orgapitokens.service.Caller;
+import dev.orgapitokens.service.JsonBodies;
 import dev.orgapitokens.service.TokenInput;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -38,7 +39,7 @@ public class TokensResource {
 
     protected final KeycloakSession session;
     protected final RealmModel realm;
-    private final Access access;
+    protected final Access access;
     protected final ApiTokenService service;
 
     public TokensResource(KeycloakSession session, RealmModel realm, Access access) {
@@ -61,7 +62,7 @@ public class TokensResource {
     public Response create(InputStream body) {
         Caller caller = access.writer();
         ApiTokenRepresentation created = service.create(caller,
-                TokenInput.forCreate(TokenInput.readBody(body), Time.currentTimeMillis()));
+                TokenInput.forCreate(JsonBodies.read(body), Time.currentTimeMillis()));
         return Response.created(session.getContext().getUri().getAbsolutePathBuilder().path(created.id()).build())
                 .entity(created).type(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
     }
@@ -87,7 +88,7 @@ public class TokensResource {
     @Produces(MediaType.APPLICATION_JSON)
     public ApiTokenRepresentation update(@PathParam("id") String id, InputStream body) {
         Caller caller = access.writer();
-        return service.update(caller, id, TokenInput.forUpdate(TokenInput.readBody(body), Time.currentTimeMillis()));
+        return service.update(caller, id, TokenInput.forUpdate(JsonBodies.read(body), Time.currentTimeMillis()));
     }
 
     @DELETE

@@ -32,6 +32,11 @@ public final class ApiTokenErrors {
         return new ErrorResponseException("conflict", "An API token named '" + name + "' already exists", Status.CONFLICT);
     }
 
+    /** A realm policy limit (maxTokens) is reached. */
+    public static ErrorResponseException limitReached(String description) {
+        return new ErrorResponseException("limit_reached", description, Status.CONFLICT);
+    }
+
     public static ErrorResponseException tooLarge(int limit) {
         return new ErrorResponseException("request_too_large",
                 "The request body is larger than " + (limit / 1024) + " KiB", Status.REQUEST_ENTITY_TOO_LARGE);

@@ -19,6 +19,7 @@ import org.keycloak.organization.OrganizationProvider;
 public class ApiTokenService {
 
     public static final String RESOURCE_TYPE = "ORG_API_TOKEN";
+    public static final String SETTINGS_RESOURCE_TYPE = "ORG_API_TOKEN_SETTINGS";
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ApiTokenService.class);
     static final int DEFAULT_PAGE = 100;
     static final int MAX_PAGE = 1000;
@@ -62,12 +63,22 @@ public class ApiTokenService {
         OrganizationModel organization = organizationFor(caller, input.organizationId());
         String organizationId = organization == null ? null : organization.getId();
         caller.organizationWriteCheck().accept(organizationId);
+        TokenPolicy policy = TokenPolicy.of(realm);
+        policy.checkLifetime(input.expiresAt(), now);
+        String nameScope = organizationId != null ? organizationId : realm.getId();
+        if (policy.maxTokens() != null) {
+            store.lockRealm(realm.getId()); // creates in this realm wait here, so concurrent ones cannot overshoot the limit
+            if (store.countInScope(nameScope) >= policy.maxTokens()) {
+                throw ApiTokenErrors.limitReached("This realm allows at most " + policy.maxTokens() + " API tokens "
+                        + (organizationId != null ? "per organization" : "outside organizations") + "; delete one first");
+            }
+        }
 
         ApiTokenEntity token = new ApiTokenEntity();
         token.setId(KeycloakModelUtils.generateId());
         token.setRealmId(realm.getId());
         token.setOrganizationId(organizationId);
-        token.setNameScope(organizationId != null ? organizationId : realm.getId());
+        token.setNameScope(nameScope);
         applyName(token, input.name());
         token.setRole(input.role().roleName());
         token.setSites(StoredLists.write(input.sites()));
@@ -94,6 +105,7 @@ public class ApiTokenService {
         if (input.organizationIdSet() && !java.util.Objects.equals(input.organizationId(), token.getOrganizationId())) {
             throw ApiTokenErrors.badRequest("organizationId cannot be changed; create a new token in the other organization");
         }
+        TokenPolicy.of(realm).checkLifetime(input.expiresAtSet() ? input.expiresAt() : token.getExpiresAt(), Time.currentTimeMillis());
         if (input.name() != null) applyName(token, input.name());
         if (input.sites() != null) token.setSites(StoredLists.write(input.sites()));
         if (input.expiresAtSet()) token.setExpiresAt(input.expiresAt());
@@ -144,16 +156,45 @@ public class ApiTokenService {
         TokenMetrics.operation("delete");
     }
 
-    /** The gateway check: the token a key stands for, or null when the key may not be used from this address. */
-    public ApiTokenRepresentation checkKey(String key, String remoteAddress) {
+    /** The outcome of a gateway check: the token, or why not (a refusal, or the seconds until the rate limit renews). */
+    public record KeyCheck(ApiTokenRepresentation token, long retryAfterSeconds) {
+    }
+
+    /** The gateway check: the token a key stands for, if the key may be used from this address now. */
+    public KeyCheck checkKey(String key, String remoteAddress) {
         KeyVerifier.Result result = KeyVerifier.verify(session, realm, key, remoteAddress);
         UserModel identity = result.ok() ? identity(result.token()) : null;
         boolean usable = identity != null && identity.isEnabled();
-        TokenMetrics.keyUse(TokenMetrics.Path.GATEWAY, usable ? "success" : result.ok() ? "service_identity_missing" : result.outcome());
-        if (!usable) return null;
-        long now = Time.currentTimeMillis();
-        LastUsedRecorder.record(session, result.token().getId(), remoteAddress, now);
-        return ApiTokenRepresentation.of(result.token());
+        if (!usable) {
+            TokenMetrics.keyUse(TokenMetrics.Path.GATEWAY, result.ok() ? "service_identity_missing" : result.outcome());
+            return new KeyCheck(null, 0);
+        }
+        long retryAfter = LoginRateLimiter.acquire(session, realm, result.token().getId());
+        if (retryAfter > 0) {
+            TokenMetrics.keyUse(TokenMetrics.Path.GATEWAY, TokenMetrics.RATE_LIMITED);
+            return new KeyCheck(null, retryAfter);
+        }
+        TokenMetrics.keyUse(TokenMetrics.Path.GATEWAY, "success");
+        LastUsedRecorder.record(session, result.token().getId(), remoteAddress, Time.currentTimeMillis());
+        return new KeyCheck(ApiTokenRepresentation.of(result.token()), 0);
+    }
+
+    public TokenPolicy settings() {
+        return TokenPolicy.of(realm);
+    }
+
+    /** Changes the realm policy; takes effect at once for new logins and later token changes. */
+    public TokenPolicy updateSettings(Caller caller, byte[] body) {
+        TokenPolicy updated = TokenPolicy.of(realm).with(body);
+        updated.store(realm);
+        caller.events()
+                .operation(OperationType.UPDATE)
+                .resource(SETTINGS_RESOURCE_TYPE)
+                .resourcePath("org-api-tokens", "settings")
+                .representation(updated)
+                .success();
+        TokenMetrics.operation("settings");
+        return updated;
     }
 
     /**

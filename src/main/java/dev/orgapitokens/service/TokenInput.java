@@ -1,12 +1,7 @@
 package dev.orgapitokens.service;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -22,7 +17,6 @@ import java.util.regex.Pattern;
  */
 public final class TokenInput {
 
-    public static final int MAX_BODY_BYTES = 64 * 1024;
     static final int MAX_NAME = 128;
     static final int MAX_SITES = 500;
     static final int MAX_CIDRS = 50;
@@ -33,9 +27,6 @@ public final class TokenInput {
             "id", "keyHint", "createdAt", "createdBy", "updatedAt", "lastUsedAt", "lastUsedIp", "exposed");
     private static final Set<String> WRITABLE = Set.of(
             "name", "role", "sites", "organizationId", "expiresAt", "allowedCidrs");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private String name;
     private TokenRole role;
@@ -48,17 +39,6 @@ public final class TokenInput {
     private List<String> allowedCidrs;
 
     private TokenInput() {
-    }
-
-    /** Reads at most 64 KiB; anything longer is refused before parsing. */
-    public static byte[] readBody(InputStream in) {
-        try {
-            byte[] body = in == null ? new byte[0] : in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) throw ApiTokenErrors.tooLarge(MAX_BODY_BYTES);
-            return body;
-        } catch (IOException e) {
-            throw ApiTokenErrors.badRequest("The request body could not be read");
-        }
     }
 
     public static TokenInput forCreate(byte[] body, long now) {
@@ -74,17 +54,7 @@ public final class TokenInput {
     }
 
     private static TokenInput parse(byte[] body, long now) {
-        JsonNode root;
-        try {
-            root = body.length == 0 ? null : JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            // Where, not what: the parser's message quotes the input, which may hold a pasted key.
-            var at = e.getLocation();
-            throw ApiTokenErrors.badRequest("Malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
-        } catch (IOException e) {
-            throw ApiTokenErrors.badRequest("Malformed JSON");
-        }
-        if (!(root instanceof ObjectNode)) throw ApiTokenErrors.badRequest("The body must be a JSON object");
+        ObjectNode root = JsonBodies.readObject(body);
 
         TokenInput input = new TokenInput();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {

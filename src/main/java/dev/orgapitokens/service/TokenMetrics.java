@@ -19,6 +19,9 @@ public final class TokenMetrics {
         }
     }
 
+    /** The outcome of a key use refused by the realm's loginRateLimitPerHour. */
+    public static final String RATE_LIMITED = "rate_limited";
+
     private TokenMetrics() {
     }
 
@@ -41,7 +44,7 @@ public final class TokenMetrics {
         Metrics.counter("org_api_tokens.last_used_writes").increment();
     }
 
-    /** create, update, rotate, delete or report (a leaked-key report that revoked a token). */
+    /** create, update, rotate, delete, report (a leaked-key report that revoked a token) or settings. */
     static void operation(String operation) {
         Metrics.counter("org_api_tokens.operations", "operation", operation).increment();
     }

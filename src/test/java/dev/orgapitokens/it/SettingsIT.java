@@ -1,0 +1,207 @@
+package dev.orgapitokens.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The realm policy (SPEC §4 /settings): who may read and change it, and that each limit holds. */
+class SettingsIT extends ServerTest {
+
+    private static final long DAY = 86_400_000L;
+
+    TestRealm realm;
+    String admin;
+
+    @BeforeEach
+    void freshRealm() {
+        realm = newRealm("policy");
+        admin = TestRealm.masterAdminToken();
+    }
+
+    private String settings() {
+        return realm.adminTokens() + "/settings";
+    }
+
+    private JsonNode put(Map<String, Object> body) {
+        Http.Response r = Http.putJson(settings(), admin, body);
+        assertEquals(200, r.status(), "PUT settings: " + r);
+        return r.json();
+    }
+
+    private Http.Response create(String name, Long expiresAt) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "role", "observer", "sites", List.of("*")));
+        if (expiresAt != null) body.put("expiresAt", expiresAt);
+        return Http.postJson(realm.adminTokens(), admin, body);
+    }
+
+    private static Map<String, Object> map(String field, Object value) {
+        Map<String, Object> body = new HashMap<>();
+        body.put(field, value);
+        return body;
+    }
+
+    @Test
+    void defaultsAreNoLifetimeLimitFiveThousandLoginsPerHourAndNoTokenLimit() {
+        Http.Response r = Http.get(settings(), admin);
+        assertEquals(200, r.status(), r.describe());
+        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":null}", r.body());
+    }
+
+    @Test
+    void readersMayReadOnlyManagersMayWriteAndTheRealmDoorHasNoSettings() {
+        String viewer = realm.userWithRoles("vic", List.of(), List.of("view-api-tokens"));
+        String manager = realm.userWithRoles("max", List.of(), List.of("manage-api-tokens"));
+        String superUser = realm.userWithRoles("sue", List.of("super-user"), List.of());
+
+        assertEquals(200, Http.get(settings(), viewer).status());
+        Http.Response refused = Http.putJson(settings(), viewer, Map.of("maxTokens", 5));
+        assertEquals(403, refused.status(), refused.describe());
+        assertEquals(401, Http.get(settings(), null).status());
+        assertEquals(403, Http.get(settings(), superUser).status(), "super-users do not see the realm policy on the admin path");
+        assertEquals(404, Http.get(realm.realmTokens() + "/settings", superUser).status(), "the realm door has no settings");
+
+        assertEquals(5, Http.putJson(settings(), manager, Map.of("maxTokens", 5)).json().get("maxTokens").asInt());
+        assertEquals(5, Http.get(settings(), viewer).json().get("maxTokens").asInt());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"maxTokens\": 0}", "{\"maxTokens\": -3}", "{\"maxTokens\": 2.5}", "{\"maxTokens\": \"10\"}", "{\"maxTokens\": true}",
+        "{\"maxLifetimeDays\": 36501}", "{\"loginRateLimitPerHour\": 99999999999}", "{\"maxTokens\": 1, \"maxTokens\": 2}",
+        "{\"rateLimit\": 10}", "[]", "{", "", "{\"maxTokens\": 1} {}"})
+    void badBodiesAreRefusedWithAReasonAndChangeNothing(String body) {
+        put(Map.of("maxTokens", 7));
+        Http.Response r = Http.send("PUT", settings(), admin, "application/json", body);
+        assertEquals(400, r.status(), r.describe());
+        assertEquals("invalid_request", r.json().get("error").asText());
+        assertTrue(r.json().get("error_description").asText().length() > 10, r.describe());
+        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":7}", Http.get(settings(), admin).body());
+    }
+
+    @Test
+    void absentFieldsKeepTheirValueAndNullMeansNoLimit() {
+        put(Map.of("maxLifetimeDays", 30, "maxTokens", 10));
+        JsonNode changed = put(map("loginRateLimitPerHour", null));
+        assertEquals(30, changed.get("maxLifetimeDays").asInt());
+        assertEquals(10, changed.get("maxTokens").asInt());
+        assertTrue(changed.get("loginRateLimitPerHour").isNull(), "null turns the login rate limit off, not back to the default");
+        assertTrue(Http.get(settings(), admin).json().get("loginRateLimitPerHour").isNull());
+    }
+
+    @Test
+    void aChangeIsAnAdminEventWithTheNewPolicy() {
+        put(Map.of("maxLifetimeDays", 90));
+        Http.Response events = Http.get(realm.adminUrl("/admin-events?resourcePath=org-api-tokens/settings"), admin);
+        assertEquals(200, events.status());
+        assertEquals(1, events.json().size(), events.body());
+        JsonNode event = events.json().get(0);
+        assertEquals("UPDATE", event.get("operationType").asText());
+        assertEquals("ORG_API_TOKEN_SETTINGS", event.get("resourceType").asText());
+        assertTrue(event.get("representation").asText().contains("\"maxLifetimeDays\":90"), event.toString());
+    }
+
+    @Test
+    void maxLifetimeDaysRefusesTokensWithoutAnExpiryInsideIt() {
+        Http.Response early = create("made-before-the-policy", null);
+        assertEquals(201, early.status());
+        String earlyId = early.json().get("id").asText();
+        put(Map.of("maxLifetimeDays", 30));
+        long now = System.currentTimeMillis();
+
+        Http.Response noExpiry = create("no-expiry", null);
+        assertEquals(400, noExpiry.status(), noExpiry.describe());
+        assertTrue(noExpiry.json().get("error_description").asText().contains("expire within 30 days"), noExpiry.describe());
+        assertEquals(400, create("too-late", now + 31 * DAY).status());
+        assertEquals(201, create("in-time", now + 29 * DAY).status());
+        assertEquals(1, Http.get(realm.adminTokens() + "?search=in-time", admin).json().size());
+        assertEquals(0, Http.get(realm.adminTokens() + "?search=no-expiry", admin).json().size(), "a refused create stores nothing");
+
+        // An edit must bring an older token inside the policy; the refused edit changes nothing.
+        Http.Response rename = Http.putJson(realm.adminTokens() + "/" + earlyId, admin, Map.of("name", "renamed"));
+        assertEquals(400, rename.status(), rename.describe());
+        assertEquals("made-before-the-policy", Http.get(realm.adminTokens() + "/" + earlyId, admin).json().get("name").asText());
+        Http.Response fixed = Http.putJson(realm.adminTokens() + "/" + earlyId, admin, Map.of("name", "renamed", "expiresAt", now + 10 * DAY));
+        assertEquals(200, fixed.status(), fixed.describe());
+
+        put(map("maxLifetimeDays", null));
+        assertEquals(201, create("no-expiry", null).status(), "no limit once the policy is lifted");
+    }
+
+    @Test
+    void maxTokensHoldsUnderConcurrentCreates() throws Exception {
+        put(Map.of("maxTokens", 3));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Http.Response>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String name = "racer-" + i;
+                results.add(pool.submit(() -> create(name, null)));
+            }
+            int created = 0;
+            int refused = 0;
+            for (Future<Http.Response> result : results) {
+                Http.Response r = result.get();
+                if (r.status() == 201) created++;
+                if (r.status() == 409) {
+                    refused++;
+                    assertEquals("limit_reached", r.json().get("error").asText(), r.describe());
+                }
+            }
+            assertEquals(3, created, "exactly the limit is created");
+            assertEquals(5, refused);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(3, Http.get(realm.adminTokens(), admin).json().size());
+        String anyId = Http.get(realm.adminTokens(), admin).json().get(0).get("id").asText();
+        assertEquals(204, Http.delete(realm.adminTokens() + "/" + anyId, admin).status());
+        assertEquals(201, create("after-a-delete", null).status(), "deleting a token frees its place");
+    }
+
+    @Test
+    void overTheLoginRateLimitKeyLoginsAndGatewayChecksGet429WithRetryAfter() {
+        put(Map.of("loginRateLimitPerHour", 3));
+        Http.Response limited = create("limited", null);
+        Http.Response other = create("other", null);
+        String key = limited.json().get("key").asText();
+
+        for (int i = 0; i < 2; i++) assertEquals(200, KeyLogin.withForm(realm, key).status());
+        assertEquals(200, Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(realm.realmTokens() + "/self"))
+                .header("X-API-Key", key).GET().build()).status(), "a gateway check counts too");
+
+        Http.Response over = KeyLogin.withForm(realm, key);
+        assertEquals(429, over.status(), over.describe());
+        long retryAfter = Long.parseLong(over.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 3600, "Retry-After is when the hour's allowance renews: " + retryAfter);
+        assertEquals("too_many_requests", over.json().get("error").asText());
+        Http.Response gateway = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(realm.realmTokens() + "/self"))
+                .header("Authorization", "Token " + key).GET().build());
+        assertEquals(429, gateway.status(), gateway.describe());
+        assertTrue(gateway.header("Retry-After") != null);
+
+        assertEquals(200, KeyLogin.withForm(realm, other.json().get("key").asText()).status(), "each token has its own allowance");
+        assertEquals(401, KeyLogin.withForm(realm, key.substring(0, key.length() - 1) + "x").status(),
+                "a bad key is still refused as a bad key");
+
+        Http.Response events = Http.get(realm.adminUrl("/events?type=LOGIN_ERROR"), admin);
+        assertTrue(events.body().contains("\"error\":\"slow_down\""), "a refused login is a login event: " + events.body());
+        assertTrue(events.body().contains(limited.json().get("id").asText()), "the event names the token");
+
+        put(map("loginRateLimitPerHour", null));
+        assertEquals(200, KeyLogin.withForm(realm, key).status(), "no limit once the policy is lifted");
+        put(Map.of("loginRateLimitPerHour", 1000));
+        assertEquals(200, KeyLogin.withForm(realm, key).status(), "a higher limit lets the key in again at once");
+    }
+}
