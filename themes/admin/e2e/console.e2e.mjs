@@ -165,6 +165,41 @@ try {
     await row("seen-by-viewer").waitFor();
   });
 
+  await step("sets a realm policy on the Policy tab; a token without an expiry is then refused", async () => {
+    await page.getByRole("tab", { name: "Policy" }).click();
+    await page.getByTestId("policy-maxLifetimeDays").fill("a month");
+    await page.getByTestId("policy-save").click();
+    const invalid = page.getByTestId("policy-error-maxLifetimeDays");
+    await invalid.waitFor();
+    assert.match(await invalid.innerText(), /whole number/);
+    await page.getByTestId("policy-maxLifetimeDays").fill("30");
+    await page.getByTestId("policy-save").click();
+    await page.getByTestId("policy-saved").waitFor();
+    await shot(page, "09-policy");
+    await page.reload();
+    await page.getByRole("tab", { name: "Policy" }).click();
+    assert.equal(await page.getByTestId("policy-maxLifetimeDays").inputValue(), "30", "the policy was stored");
+
+    await page.getByRole("tab", { name: "Tokens" }).click();
+    await page.getByTestId("create-token").first().click();
+    await page.getByTestId("token-name").fill("e2e-no-expiry");
+    await page.getByText("this realm's policy allows at most 30 days").waitFor();
+    await page.getByTestId("token-form-submit").click();
+    const expiryError = page.getByTestId("error-expiresAt");
+    await expiryError.waitFor();
+    assert.match(await expiryError.innerText(), /expire within 30 days/);
+    await page.getByRole("button", { name: "Cancel" }).click();
+    assert.equal(await row("e2e-no-expiry").count(), 0, "nothing was created");
+
+    await page.getByRole("tab", { name: "Policy" }).click();
+    await page.getByTestId("policy-maxLifetimeDays").fill("");
+    await page.getByTestId("policy-save").click();
+    await page.getByTestId("policy-saved").waitFor();
+    await page.reload();
+    await page.getByRole("tab", { name: "Policy" }).click();
+    assert.equal(await page.getByTestId("policy-maxLifetimeDays").inputValue(), "", "an empty field lifts the limit");
+  });
+
   await step("a view-only admin sees the table without write controls", async () => {
     const viewer = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     viewer.setDefaultTimeout(30_000);
@@ -173,7 +208,11 @@ try {
     assert.equal(await viewer.getByTestId("create-token").count(), 0, "no create button");
     assert.equal(await viewer.getByRole("button", { name: /kebab toggle/i }).count(), 0, "no row actions");
     assert.equal(await viewer.getByTestId("nav-item-org-api-tokens").count(), 1, "the entry is in the navigation");
-    await shot(viewer, "09-view-only");
+    await shot(viewer, "10-view-only");
+    await viewer.getByRole("tab", { name: "Policy" }).click();
+    assert.equal(await viewer.getByTestId("policy-loginRateLimitPerHour").inputValue(), "5000", "the policy is shown");
+    assert.ok(await viewer.getByTestId("policy-loginRateLimitPerHour").isDisabled(), "but cannot be edited");
+    assert.equal(await viewer.getByTestId("policy-save").count(), 0, "no save button");
     await viewer.close();
   });
 
@@ -183,7 +222,7 @@ try {
     await logIn(other, REALM, `${REALM}/users`, env("OTHER_USER"), env("OTHER_PASSWORD"));
     await other.getByTestId("nav-item-users").waitFor();
     assert.equal(await other.getByTestId("nav-item-org-api-tokens").count(), 0);
-    await shot(other, "10-no-entry-without-rights");
+    await shot(other, "11-no-entry-without-rights");
     await other.close();
   });
 

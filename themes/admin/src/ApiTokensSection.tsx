@@ -18,6 +18,9 @@ import {
   Pagination,
   SearchInput,
   Spinner,
+  Tab,
+  Tabs,
+  TabTitleText,
   Toolbar,
   ToolbarContent,
   ToolbarItem,
@@ -25,7 +28,8 @@ import {
 import { KeyIcon } from "@patternfly/react-icons";
 import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useState } from "react";
-import { Access, ApiToken, Organization, ROLES, roleLabel, useTokensApi } from "./api";
+import { Access, ApiToken, Organization, Policy, ROLES, roleLabel, useTokensApi } from "./api";
+import { PolicyForm } from "./PolicyForm";
 import { ConfirmDialog, KeyDialog, TokenFormDialog } from "./TokenDialogs";
 
 const formatTime = (millis: number | null) => (millis ? new Date(millis).toLocaleString() : "—");
@@ -56,7 +60,7 @@ type Dialog =
   | { kind: "delete"; token: ApiToken }
   | { kind: "key"; token: ApiToken };
 
-/** The "API tokens" page: list, search, filter, create (key shown once), edit, rotate, delete. */
+/** The "API tokens" page: list, search, filter, create (key shown once), edit, rotate, delete; and the realm policy. */
 export const ApiTokensSection = () => {
   const { realm, realmRepresentation } = useRealm();
   const api = useTokensApi(realm);
@@ -74,14 +78,18 @@ export const ApiTokensSection = () => {
   const [organizations, setOrganizations] = useState<Organization[]>([]);
   const [dialog, setDialog] = useState<Dialog>();
   const [loadError, setLoadError] = useState<string>();
+  const [policy, setPolicy] = useState<Policy>();
+  const [tab, setTab] = useState<"tokens" | "policy">("tokens");
 
   const load = useCallback(async () => {
     try {
-      const [rights, page] = await Promise.all([
+      const [rights, settings, page] = await Promise.all([
         api.access(),
+        api.settings(),
         api.list({ first, max: max + 1, search: appliedSearch, role, organizationId: organizationFilter }), // one more tells whether a next page exists
       ]);
       setAccess(rights);
+      setPolicy(settings);
       setHasMore(page.length > max);
       setTokens(page.slice(0, max));
       setLoadError(undefined);
@@ -135,171 +143,179 @@ export const ApiTokensSection = () => {
             actionClose={<AlertActionCloseButton onClose={() => setNotice(undefined)} />} data-testid="notice" />
         </AlertGroup>
       )}
-      <PageSection variant="light" className="pf-v5-u-p-0">
-        {tokens.length === 0 && !filtered && first === 0 ? (
-          <EmptyState data-testid="empty-state">
-            <EmptyStateHeader titleText="No API tokens" headingLevel="h2" icon={<EmptyStateIcon icon={KeyIcon} />} />
-            <EmptyStateBody>
-              API tokens let scripts and services log in with a key, with the role and site access you choose.
-            </EmptyStateBody>
-            {canManage && (
-              <EmptyStateFooter>
-                <EmptyStateActions>{createButton}</EmptyStateActions>
-              </EmptyStateFooter>
-            )}
-          </EmptyState>
-        ) : (
-          <>
-            <Toolbar>
-              <ToolbarContent>
-                <ToolbarItem>
-                  <SearchInput
-                    data-testid="token-search"
-                    placeholder="Search by name"
-                    value={search}
-                    onChange={(_e, v) => setSearch(v)}
-                    onSearch={(_e, v) => {
-                      setFirst(0);
-                      setAppliedSearch(v);
-                    }}
-                    onClear={() => {
-                      setSearch("");
-                      setFirst(0);
-                      setAppliedSearch("");
-                    }}
-                  />
-                </ToolbarItem>
-                <ToolbarItem>
-                  <FilterSelect
-                    label="Filter by role"
-                    testId="role-filter"
-                    value={role}
-                    allLabel="All roles"
-                    options={ROLES.map((r) => ({ value: r.id, label: r.label }))}
-                    onChange={(v) => {
-                      setFirst(0);
-                      setRole(v);
-                    }}
-                  />
-                </ToolbarItem>
-                {organizations.length > 0 && (
-                  <ToolbarItem>
-                    <FilterSelect
-                      label="Filter by organization"
-                      testId="organization-filter"
-                      value={organizationFilter}
-                      allLabel="All organizations"
-                      options={organizations.map((o) => ({ value: o.id, label: o.name }))}
-                      onChange={(v) => {
-                        setFirst(0);
-                        setOrganizationFilter(v);
-                      }}
-                    />
-                  </ToolbarItem>
+      <Tabs activeKey={tab} onSelect={(_e, key) => setTab(key as "tokens" | "policy")} inset={{ default: "insetSm" }}>
+        <Tab eventKey="tokens" title={<TabTitleText>Tokens</TabTitleText>} data-testid="tab-tokens">
+          <PageSection variant="light" className="pf-v5-u-p-0">
+            {tokens.length === 0 && !filtered && first === 0 ? (
+              <EmptyState data-testid="empty-state">
+                <EmptyStateHeader titleText="No API tokens" headingLevel="h2" icon={<EmptyStateIcon icon={KeyIcon} />} />
+                <EmptyStateBody>
+                  API tokens let scripts and services log in with a key, with the role and site access you choose.
+                </EmptyStateBody>
+                {canManage && (
+                  <EmptyStateFooter>
+                    <EmptyStateActions>{createButton}</EmptyStateActions>
+                  </EmptyStateFooter>
                 )}
-                {canManage && <ToolbarItem>{createButton}</ToolbarItem>}
-                <ToolbarItem variant="pagination" align={{ default: "alignRight" }}>
-                  <Pagination
-                    itemCount={first + tokens.length + (hasMore ? 1 : 0)}
-                    perPage={max}
-                    page={Math.floor(first / max) + 1}
-                    onSetPage={(_e, page) => setFirst((page - 1) * max)}
-                    onPerPageSelect={(_e, perPage) => {
-                      setFirst(0);
-                      setMax(perPage);
-                    }}
-                    toggleTemplate={({ firstIndex, lastIndex }) => (
-                      <b>
-                        {tokens.length === 0 ? 0 : firstIndex} - {tokens.length === 0 ? 0 : lastIndex}
-                      </b>
-                    )}
-                    isCompact
-                  />
-                </ToolbarItem>
-              </ToolbarContent>
-            </Toolbar>
-            <Table aria-label="API tokens" variant="compact" data-testid="tokens-table">
-              <Thead>
-                <Tr>
-                  <Th>Name</Th>
-                  <Th>Role</Th>
-                  <Th>Site access</Th>
-                  {showOrganization && <Th>Organization</Th>}
-                  <Th>Key</Th>
-                  <Th>Created by</Th>
-                  <Th>Created</Th>
-                  <Th>Last used</Th>
-                  <Th>Expires</Th>
-                  {canManage && <Th screenReaderText="Actions" />}
-                </Tr>
-              </Thead>
-              <Tbody>
-                {tokens.length === 0 && (
-                  <Tr>
-                    <Td colSpan={10}>No tokens match the search.</Td>
-                  </Tr>
-                )}
-                {tokens.map((token) => (
-                  <Tr key={token.id} data-testid={`token-row-${token.name}`}>
-                    <Td dataLabel="Name">
-                      {token.name}{" "}
-                      {token.exposed && (
-                        <Label color="red" isCompact data-testid="exposed-badge">
-                          Exposed
-                        </Label>
-                      )}
-                    </Td>
-                    <Td dataLabel="Role" data-testid="token-role-cell">{roleLabel(token.role)}</Td>
-                    <Td dataLabel="Site access">
-                      {token.sites.includes("*") ? (
-                        "All sites"
-                      ) : (
-                        <LabelGroup numLabels={3}>
-                          {token.sites.map((s) => (
-                            <Label key={s} isCompact>
-                              {s}
-                            </Label>
-                          ))}
-                        </LabelGroup>
-                      )}
-                    </Td>
-                    {showOrganization && (
-                      <Td dataLabel="Organization" data-testid="token-organization-cell">
-                        {organizationName(token.organizationId)}
-                      </Td>
-                    )}
-                    <Td dataLabel="Key">
-                      <code>{token.keyHint}</code>
-                    </Td>
-                    <Td dataLabel="Created by">{token.createdBy ?? "—"}</Td>
-                    <Td dataLabel="Created">{formatTime(token.createdAt)}</Td>
-                    <Td dataLabel="Last used">{formatTime(token.lastUsedAt)}</Td>
-                    <Td dataLabel="Expires">{token.expiresAt ? formatTime(token.expiresAt) : "Never"}</Td>
-                    {canManage && (
-                      <Td isActionCell>
-                        <ActionsColumn
-                          items={[
-                            { title: "Edit", onClick: () => setDialog({ kind: "edit", token }) },
-                            { title: "Rotate key", onClick: () => setDialog({ kind: "rotate", token }) },
-                            { isSeparator: true },
-                            { title: "Delete", onClick: () => setDialog({ kind: "delete", token }) },
-                          ]}
+              </EmptyState>
+            ) : (
+              <>
+                <Toolbar>
+                  <ToolbarContent>
+                    <ToolbarItem>
+                      <SearchInput
+                        data-testid="token-search"
+                        placeholder="Search by name"
+                        value={search}
+                        onChange={(_e, v) => setSearch(v)}
+                        onSearch={(_e, v) => {
+                          setFirst(0);
+                          setAppliedSearch(v);
+                        }}
+                        onClear={() => {
+                          setSearch("");
+                          setFirst(0);
+                          setAppliedSearch("");
+                        }}
+                      />
+                    </ToolbarItem>
+                    <ToolbarItem>
+                      <FilterSelect
+                        label="Filter by role"
+                        testId="role-filter"
+                        value={role}
+                        allLabel="All roles"
+                        options={ROLES.map((r) => ({ value: r.id, label: r.label }))}
+                        onChange={(v) => {
+                          setFirst(0);
+                          setRole(v);
+                        }}
+                      />
+                    </ToolbarItem>
+                    {organizations.length > 0 && (
+                      <ToolbarItem>
+                        <FilterSelect
+                          label="Filter by organization"
+                          testId="organization-filter"
+                          value={organizationFilter}
+                          allLabel="All organizations"
+                          options={organizations.map((o) => ({ value: o.id, label: o.name }))}
+                          onChange={(v) => {
+                            setFirst(0);
+                            setOrganizationFilter(v);
+                          }}
                         />
-                      </Td>
+                      </ToolbarItem>
                     )}
-                  </Tr>
-                ))}
-              </Tbody>
-            </Table>
-          </>
-        )}
-      </PageSection>
+                    {canManage && <ToolbarItem>{createButton}</ToolbarItem>}
+                    <ToolbarItem variant="pagination" align={{ default: "alignRight" }}>
+                      <Pagination
+                        itemCount={first + tokens.length + (hasMore ? 1 : 0)}
+                        perPage={max}
+                        page={Math.floor(first / max) + 1}
+                        onSetPage={(_e, page) => setFirst((page - 1) * max)}
+                        onPerPageSelect={(_e, perPage) => {
+                          setFirst(0);
+                          setMax(perPage);
+                        }}
+                        toggleTemplate={({ firstIndex, lastIndex }) => (
+                          <b>
+                            {tokens.length === 0 ? 0 : firstIndex} - {tokens.length === 0 ? 0 : lastIndex}
+                          </b>
+                        )}
+                        isCompact
+                      />
+                    </ToolbarItem>
+                  </ToolbarContent>
+                </Toolbar>
+                <Table aria-label="API tokens" variant="compact" data-testid="tokens-table">
+                  <Thead>
+                    <Tr>
+                      <Th>Name</Th>
+                      <Th>Role</Th>
+                      <Th>Site access</Th>
+                      {showOrganization && <Th>Organization</Th>}
+                      <Th>Key</Th>
+                      <Th>Created by</Th>
+                      <Th>Created</Th>
+                      <Th>Last used</Th>
+                      <Th>Expires</Th>
+                      {canManage && <Th screenReaderText="Actions" />}
+                    </Tr>
+                  </Thead>
+                  <Tbody>
+                    {tokens.length === 0 && (
+                      <Tr>
+                        <Td colSpan={10}>No tokens match the search.</Td>
+                      </Tr>
+                    )}
+                    {tokens.map((token) => (
+                      <Tr key={token.id} data-testid={`token-row-${token.name}`}>
+                        <Td dataLabel="Name">
+                          {token.name}{" "}
+                          {token.exposed && (
+                            <Label color="red" isCompact data-testid="exposed-badge">
+                              Exposed
+                            </Label>
+                          )}
+                        </Td>
+                        <Td dataLabel="Role" data-testid="token-role-cell">{roleLabel(token.role)}</Td>
+                        <Td dataLabel="Site access">
+                          {token.sites.includes("*") ? (
+                            "All sites"
+                          ) : (
+                            <LabelGroup numLabels={3}>
+                              {token.sites.map((s) => (
+                                <Label key={s} isCompact>
+                                  {s}
+                                </Label>
+                              ))}
+                            </LabelGroup>
+                          )}
+                        </Td>
+                        {showOrganization && (
+                          <Td dataLabel="Organization" data-testid="token-organization-cell">
+                            {organizationName(token.organizationId)}
+                          </Td>
+                        )}
+                        <Td dataLabel="Key">
+                          <code>{token.keyHint}</code>
+                        </Td>
+                        <Td dataLabel="Created by">{token.createdBy ?? "—"}</Td>
+                        <Td dataLabel="Created">{formatTime(token.createdAt)}</Td>
+                        <Td dataLabel="Last used">{formatTime(token.lastUsedAt)}</Td>
+                        <Td dataLabel="Expires">{token.expiresAt ? formatTime(token.expiresAt) : "Never"}</Td>
+                        {canManage && (
+                          <Td isActionCell>
+                            <ActionsColumn
+                              items={[
+                                { title: "Edit", onClick: () => setDialog({ kind: "edit", token }) },
+                                { title: "Rotate key", onClick: () => setDialog({ kind: "rotate", token }) },
+                                { isSeparator: true },
+                                { title: "Delete", onClick: () => setDialog({ kind: "delete", token }) },
+                              ]}
+                            />
+                          </Td>
+                        )}
+                      </Tr>
+                    ))}
+                  </Tbody>
+                </Table>
+              </>
+            )}
+          </PageSection>
+        </Tab>
+        <Tab eventKey="policy" title={<TabTitleText>Policy</TabTitleText>} data-testid="tab-policy">
+          <PolicyForm policy={policy} canManage={canManage} onSave={async (values) => setPolicy(await api.updateSettings(values))} />
+        </Tab>
+      </Tabs>
 
       {dialog?.kind === "create" && (
         <TokenFormDialog
           title="Create API token"
           submitLabel="Create"
           organizations={organizations}
+          maxLifetimeDays={policy?.maxLifetimeDays}
           onClose={close}
           onSubmit={async (input) => {
             const created = await api.create(input);
@@ -314,6 +330,7 @@ export const ApiTokensSection = () => {
           submitLabel="Save"
           token={dialog.token}
           organizations={organizations}
+          maxLifetimeDays={policy?.maxLifetimeDays}
           onClose={close}
           onSubmit={async (input) => {
             await api.update(dialog.token.id, input);

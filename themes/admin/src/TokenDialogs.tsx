@@ -48,12 +48,14 @@ type TokenFormDialogProps = {
   token?: ApiToken;
   /** The realm's organizations, when Organizations are enabled: a new token may belong to one. */
   organizations?: Organization[];
+  /** The realm policy's maximum lifetime: when set, an expiry inside it is required. */
+  maxLifetimeDays?: number | null;
   onSubmit: (input: TokenInput) => Promise<void>;
   onClose: () => void;
 };
 
 /** Create and edit: name, role, site access, expiry and allowed CIDRs, with errors next to their field. */
-export const TokenFormDialog = ({ title, submitLabel, token, organizations, onSubmit, onClose }: TokenFormDialogProps) => {
+export const TokenFormDialog = ({ title, submitLabel, token, organizations, maxLifetimeDays, onSubmit, onClose }: TokenFormDialogProps) => {
   const [organizationId, setOrganizationId] = useState(token?.organizationId ?? "");
   const [name, setName] = useState(token?.name ?? "");
   const [role, setRole] = useState(token?.role ?? "observer");
@@ -89,7 +91,8 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations, onSu
       });
     } catch (e) {
       if (e instanceof ApiError && (e.status === 400 || e.status === 409)) {
-        const field = e.status === 409 ? "name" : fieldOf(e.description);
+        // 409 is a taken name, or the realm's token limit (limit_reached), which is about no one field
+        const field = e.status === 409 ? (e.error === "limit_reached" ? undefined : "name") : fieldOf(e.description);
         if (field) setErrors({ [field]: friendly(e.description) });
         else setFormError(friendly(e.description));
       } else {
@@ -198,7 +201,9 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations, onSu
         <FormGroup label="Expires" fieldId="token-expiry">
           <TextInput id="token-expiry" data-testid="token-expiry" type="date" value={expiry} onChange={(_e, v) => setExpiry(v)}
             validated={errors.expiresAt ? "error" : "default"} />
-          {helper("expiresAt", "Optional. The key stops working at the end of this day (UTC).")}
+          {helper("expiresAt", maxLifetimeDays
+            ? `Required: this realm's policy allows at most ${maxLifetimeDays} days. The key stops working at the end of this day (UTC).`
+            : "Optional. The key stops working at the end of this day (UTC).")}
         </FormGroup>
         <FormGroup label="Allowed addresses (CIDR)" fieldId="token-cidrs">
           <TextArea id="token-cidrs" data-testid="token-cidrs" value={cidrs} onChange={(_e, v) => setCidrs(v)} rows={3}

@@ -30,6 +30,9 @@ export type TokenInput = {
 
 export type Access = { view: boolean; manage: boolean };
 
+/** The realm policy (GET/PUT /settings); null means no limit. */
+export type Policy = { maxLifetimeDays: number | null; loginRateLimitPerHour: number | null; maxTokens: number | null };
+
 export type Organization = { id: string; name: string; alias?: string };
 
 /** An error answer of the API: {"error", "error_description"}. */
@@ -93,6 +96,9 @@ export function useTokensApi(realm: string) {
   return {
     organizations,
     access: () => call<Access>("GET", "/access"),
+    settings: () => call<Policy>("GET", "/settings"),
+    // Fields the form could not read as numbers go as typed, so the server's message names the field.
+    updateSettings: (policy: Record<keyof Policy, number | string | null>) => call<Policy>("PUT", "/settings", policy),
     list: (params: { first: number; max: number; search?: string; role?: string; organizationId?: string }) => {
       const query = new URLSearchParams({ first: String(params.first), max: String(params.max) });
       if (params.search) query.set("search", params.search);

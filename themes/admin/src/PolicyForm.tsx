@@ -1,0 +1,127 @@
+import {
+  ActionGroup,
+  Alert,
+  Button,
+  Form,
+  FormGroup,
+  FormHelperText,
+  HelperText,
+  HelperTextItem,
+  PageSection,
+  Spinner,
+  TextInput,
+} from "@patternfly/react-core";
+import { FormEvent, useEffect, useState } from "react";
+import { ApiError, Policy } from "./api";
+
+type Field = keyof Policy;
+
+const FIELDS: { field: Field; label: string; help: string }[] = [
+  {
+    field: "maxLifetimeDays",
+    label: "Maximum token lifetime (days)",
+    help: "New and edited tokens must expire within this many days. Empty: tokens may never expire.",
+  },
+  {
+    field: "loginRateLimitPerHour",
+    label: "Logins per token per hour",
+    help: "Key logins and gateway checks over this get 429 with Retry-After, counted across the cluster. Empty: no limit.",
+  },
+  {
+    field: "maxTokens",
+    label: "Maximum number of tokens",
+    help: "Per organization, and for the realm's tokens outside organizations. Empty: no limit.",
+  },
+];
+
+const toText = (value: number | null) => (value === null ? "" : String(value));
+/** Empty is "no limit"; anything else that is not a number goes as typed, so the server's message names the field. */
+const fromText = (text: string): number | string | null =>
+  text.trim() === "" ? null : /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text;
+
+type PolicyFormProps = {
+  policy?: Policy;
+  canManage: boolean;
+  onSave: (values: Record<Field, number | string | null>) => Promise<void>;
+};
+
+/** The realm policy of SPEC §4 /settings: read by viewers, changed by managers. */
+export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
+  const [values, setValues] = useState<Record<Field, string>>();
+  const [error, setError] = useState<{ field?: Field; text: string }>();
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (policy) {
+      setValues({
+        maxLifetimeDays: toText(policy.maxLifetimeDays),
+        loginRateLimitPerHour: toText(policy.loginRateLimitPerHour),
+        maxTokens: toText(policy.maxTokens),
+      });
+    }
+  }, [policy]);
+
+  if (!values) return <Spinner />;
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    setError(undefined);
+    setSaved(false);
+    setBusy(true);
+    try {
+      await onSave({
+        maxLifetimeDays: fromText(values.maxLifetimeDays),
+        loginRateLimitPerHour: fromText(values.loginRateLimitPerHour),
+        maxTokens: fromText(values.maxTokens),
+      });
+      setSaved(true);
+    } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      const field = e instanceof ApiError ? FIELDS.find((f) => text.startsWith(f.field))?.field : undefined;
+      setError({ field, text });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <PageSection variant="light">
+      <Form onSubmit={submit} isHorizontal data-testid="policy-form">
+        {saved && <Alert variant="success" isInline title="The policy was saved. It applies from now on." data-testid="policy-saved" />}
+        {error && !error.field && <Alert variant="danger" isInline title={error.text} data-testid="policy-error" />}
+        {FIELDS.map(({ field, label, help }) => (
+          <FormGroup key={field} label={label} fieldId={`policy-${field}`}>
+            <TextInput
+              id={`policy-${field}`}
+              data-testid={`policy-${field}`}
+              inputMode="numeric"
+              value={values[field]}
+              isDisabled={!canManage}
+              validated={error?.field === field ? "error" : "default"}
+              onChange={(_e, v) => setValues({ ...values, [field]: v })}
+            />
+            <FormHelperText>
+              <HelperText>
+                {error?.field === field ? (
+                  <HelperTextItem variant="error" data-testid={`policy-error-${field}`}>
+                    {error.text}
+                  </HelperTextItem>
+                ) : (
+                  <HelperTextItem>{help}</HelperTextItem>
+                )}
+              </HelperText>
+            </FormHelperText>
+          </FormGroup>
+        ))}
+        {canManage && (
+          <ActionGroup>
+            <Button type="submit" data-testid="policy-save" isLoading={busy} isDisabled={busy}>
+              Save
+            </Button>
+          </ActionGroup>
+        )}
+      </Form>
+    </PageSection>
+  );
+};
