@@ -61,10 +61,19 @@ public class ApiTokenStore {
                 .getResultList().isEmpty();
     }
 
-    /** How many tokens one organization (or, for realm-wide tokens, the realm) holds. */
-    public long countInScope(String nameScope) {
-        return em.createQuery("select count(t) from ApiTokenEntity t where t.nameScope = :scope", Long.class)
-                .setParameter("scope", nameScope).getSingleResult();
+    /**
+     * How many tokens one organization (or, for realm-wide tokens, the realm) holds, counting up to
+     * {@code limit}. Call it after {@link #lockRealm}. The rows are read with locks because a
+     * locking read sees the latest committed rows: MariaDB's repeatable-read snapshot, taken
+     * earlier in the transaction, would miss a token that a create which held the lock just before
+     * committed.
+     */
+    public int countInScopeForUpdate(String nameScope, int limit) {
+        return em.createQuery("select t from ApiTokenEntity t where t.nameScope = :scope", ApiTokenEntity.class)
+                .setParameter("scope", nameScope)
+                .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .setMaxResults(limit)
+                .getResultList().size();
     }
 
     /**
