@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
  * distribution, its own database of the kind -Dkeycloak.db selects) is killed with SIGKILL in the
  * middle of a burst of concurrent creates, rotates, role changes and deletes, then restarted on the
  * same database. Every token must then be whole (row, service identity holding the token's role,
- * a key that works) or absent, no service identity may be left without its token, and every key
- * the server handed out before the crash, and did not later replace, must still work.
+ * a key that works) or absent, no service identity may be left without its token, and each token
+ * must be as the last answer before the crash left it (or as its unanswered call would have).
+ * Only the embedded H2 database dies with the JVM and may lose the last answered changes, each whole.
  */
 class CrashSafetyIT {
 
@@ -54,7 +55,7 @@ class CrashSafetyIT {
             Burst burst = new Burst(base);
             long burstStart = System.nanoTime();
             burst.run();
-            burst.awaitAnswered(ANSWERED_BEFORE_KILL, Duration.ofMinutes(3));
+            burst.awaitAnswered(ANSWERED_BEFORE_KILL, Duration.ofMinutes(5)); // minutes: other builds may share the cores
             long killedAt = System.nanoTime();
             server.kill();
             burst.awaitWorkersEnd(Duration.ofMinutes(1));
