@@ -127,7 +127,7 @@ public final class KeycloakServer implements BeforeAllCallback {
                 return this;
             }
 
-            /** Names this server's files in the work directory: {@code <name>.log}. Servers sharing a work directory need different names. */
+            /** Names this server's files in the work directory ({@code <name>.log}, {@code <name>-transaction-logs}); servers sharing one need different names. */
             public Setup name(String name) {
                 this.name = name;
                 return this;
@@ -146,7 +146,12 @@ public final class KeycloakServer implements BeforeAllCallback {
                     Path log = work.resolve(name + ".log");
                     Files.deleteIfExists(log);
                     DistributionServer server = new DistributionServer(this, log);
-                    server.launch();
+                    try {
+                        server.launch();
+                    } catch (RuntimeException e) {
+                        server.close(); // a server that never answered still runs, and may own a database
+                        throw e;
+                    }
                     return server;
                 } catch (IOException e) {
                     throw new IllegalStateException("could not prepare the Keycloak distribution in " + home, e);
@@ -391,7 +396,7 @@ public final class KeycloakServer implements BeforeAllCallback {
         return value;
     }
 
-    static int freePort() {
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
