@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /** Read-only look into Keycloak's database, for what the REST API cannot show (rows left behind). */
@@ -14,17 +16,33 @@ public final class Database {
     }
 
     public static Connection open() throws SQLException {
-        TestDatabase.Jdbc jdbc = KeycloakServer.server().jdbc();
+        return open(KeycloakServer.server());
+    }
+
+    /** The database of a server a test started itself. */
+    public static Connection open(KeycloakServer.Server server) throws SQLException {
+        TestDatabase.Jdbc jdbc = server.jdbc();
         Assumptions.assumeTrue(jdbc != null, "this server's database cannot be opened from the tests");
         return DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
     }
 
     public static long count(String sql, Object... params) {
-        try (Connection c = open(); PreparedStatement s = c.prepareStatement(sql)) {
+        return Long.parseLong(rows(KeycloakServer.server(), sql, params).get(0).get(0));
+    }
+
+    /** Every row of a query, each column as a string (null stays null). */
+    public static List<List<String>> rows(KeycloakServer.Server server, String sql, Object... params) {
+        try (Connection c = open(server); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
             try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                List<List<String>> rows = new ArrayList<>();
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<String> row = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) row.add(rs.getString(i));
+                    rows.add(row);
+                }
+                return rows;
             }
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);

@@ -19,8 +19,14 @@ final class KeyLogin {
 
     /** grant_type=password, client_id=org-api-tokens, api_key=<key> in the form. */
     static Http.Response withForm(TestRealm realm, String key) {
+        return withForm(KeycloakServer.server().url(), realm.name, key);
+    }
+
+    /** The same at the server at {@code baseUrl} (tests that start servers of their own). */
+    static Http.Response withForm(String baseUrl, String realm, String key) {
         String body = "grant_type=password&client_id=org-api-tokens" + (key == null ? "" : "&api_key=" + Http.enc(key));
-        return Http.send("POST", tokenEndpoint(realm), null, "application/x-www-form-urlencoded", body);
+        return Http.send("POST", baseUrl + "/realms/" + realm + "/protocol/openid-connect/token", null,
+                "application/x-www-form-urlencoded", body);
     }
 
     /** The same, with the key in the X-API-Key header. */

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -61,8 +60,8 @@ public final class KeycloakServer implements BeforeAllCallback {
         }
         server = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(Server.class, k -> mode.equals("testcontainers") ? ContainerServer.start()
-                        : DistributionServer.start(Path.of(required("keycloak.home")), Path.of(System.getProperty("test.work.dir", "target/it")),
-                                Path.of(required("extension.jar"))), Server.class);
+                        : DistributionServer.start(Path.of(required("keycloak.home")), workDir(), Path.of(required("extension.jar"))),
+                        Server.class);
     }
 
     public static boolean started() {
@@ -74,39 +73,100 @@ public final class KeycloakServer implements BeforeAllCallback {
         return server;
     }
 
-    /** An unpacked distribution, started with {@code kc.sh start-dev} on the database {@code -Dkeycloak.db} selects. */
+    /**
+     * An unpacked distribution, started with {@code kc.sh start-dev}: by default on a fresh database
+     * of the kind {@code -Dkeycloak.db} selects, which it drops when closed. Several servers may run
+     * from one distribution (a cluster's nodes), each with its own ports, log and work files.
+     */
     public static final class DistributionServer implements Server, AutoCloseable {
         private final Path home;
-        private final Path work;
         private final Path logFile;
+        private final Path transactionLogs;
         private final TestDatabase database;
+        private final boolean ownsDatabase;
+        private final List<String> extraArgs;
         private final int httpPort;
         private final int managementPort;
         private Process process;
 
-        private DistributionServer(Path home, Path work, Path logFile) {
-            this.home = home;
-            this.work = work;
-            this.database = TestDatabase.select(work);
+        private DistributionServer(Setup setup, Path logFile) {
+            this.home = setup.home;
             this.logFile = logFile;
+            this.transactionLogs = setup.work.resolve(setup.name + "-transaction-logs").toAbsolutePath();
+            this.ownsDatabase = setup.database == null;
+            this.database = ownsDatabase ? TestDatabase.create(setup.work) : setup.database;
+            this.extraArgs = List.copyOf(setup.args);
             this.httpPort = freePort();
             this.managementPort = freePort();
+            Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         }
 
-        /** Starts the distribution in {@code home} with {@code jar} as the only extension; logs and H2 data go to {@code work}. */
-        public static DistributionServer start(Path home, Path work, Path jar) {
-            try {
-                Files.createDirectories(work);
-                installExtension(home, jar);
-                deleteRecursively(work.resolve("h2")); // a fresh embedded database for every run
-                Path log = work.resolve("keycloak.log");
-                Files.deleteIfExists(log);
-                DistributionServer server = new DistributionServer(home, work, log);
-                server.launch();
-                return server;
-            } catch (IOException e) {
-                throw new IllegalStateException("could not prepare the Keycloak distribution in " + home, e);
+        /** What to start, from {@link #in}; {@link #start} launches it and waits until it answers. */
+        public static final class Setup {
+            private final Path home;
+            private final Path work;
+            private Path extension;
+            private TestDatabase database;
+            private String name = "keycloak";
+            private final List<String> args = new ArrayList<>();
+
+            private Setup(Path home, Path work) {
+                this.home = home;
+                this.work = work;
             }
+
+            /** The extension JAR to install as the only one in {@code providers/}. */
+            public Setup extension(Path jar) {
+                this.extension = jar;
+                return this;
+            }
+
+            /** Runs on this database instead of a fresh one; the caller drops it (it may be shared by several servers). */
+            public Setup database(TestDatabase shared) {
+                this.database = shared;
+                return this;
+            }
+
+            /** Names this server's files in the work directory ({@code <name>.log}, {@code <name>-transaction-logs}); servers sharing one need different names. */
+            public Setup name(String name) {
+                this.name = name;
+                return this;
+            }
+
+            /** More {@code kc.sh} options, after the suite's own. */
+            public Setup args(String... kcArgs) {
+                args.addAll(List.of(kcArgs));
+                return this;
+            }
+
+            public DistributionServer start() {
+                try {
+                    Files.createDirectories(work);
+                    if (extension != null) installExtension(home, extension);
+                    Path log = work.resolve(name + ".log");
+                    Files.deleteIfExists(log);
+                    DistributionServer server = new DistributionServer(this, log);
+                    try {
+                        server.launch();
+                    } catch (RuntimeException e) {
+                        server.close(); // a server that never answered still runs, and may own a database
+                        throw e;
+                    }
+                    return server;
+                } catch (IOException e) {
+                    throw new IllegalStateException("could not prepare the Keycloak distribution in " + home, e);
+                }
+            }
+        }
+
+        /** A server of the distribution in {@code home}, keeping its log (and H2 files) in {@code work}. */
+        public static Setup in(Path home, Path work) {
+            return new Setup(home, work);
+        }
+
+        /** Starts the distribution in {@code home} with {@code jar} as the only extension, on a fresh database; logs and H2 data go to {@code work}. */
+        public static DistributionServer start(Path home, Path work, Path jar) {
+            return in(home, work).extension(jar).start();
         }
 
         /** Swaps the extension JAR, as an operator upgrading it would; takes effect at the next start. */
@@ -120,11 +180,15 @@ public final class KeycloakServer implements BeforeAllCallback {
 
         private static void installExtension(Path home, Path jar) throws IOException {
             Path providers = home.resolve("providers");
+            Path installed = providers.resolve(jar.getFileName());
+            // A new file time makes Keycloak re-augment, so an identical JAR stays as it is: a second
+            // node started from this distribution must not rebuild it under the first.
+            if (Files.exists(installed) && Files.mismatch(installed, jar) == -1) return;
             Files.createDirectories(providers);
             try (Stream<Path> old = Files.list(providers)) {
                 for (Path p : old.filter(p -> p.getFileName().toString().startsWith("keycloak-org-api-tokens")).toList()) Files.delete(p);
             }
-            Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(jar, installed, StandardCopyOption.REPLACE_EXISTING);
         }
 
         private void launch() {
@@ -132,19 +196,21 @@ public final class KeycloakServer implements BeforeAllCallback {
                     "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--health-enabled=true",
                     "--metrics-enabled=true"));
             command.addAll(database.keycloakOptions());
+            command.addAll(extraArgs);
             command.addAll(List.of(System.getProperty("keycloak.args", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-            builder.environment().putIfAbsent("JAVA_OPTS_APPEND", "-Xms256m");
+            // Narayana's object store is in the distribution's data/ by default: servers of one distribution keep their own.
+            String javaOpts = builder.environment().getOrDefault("JAVA_OPTS_APPEND", "-Xms256m");
+            builder.environment().put("JAVA_OPTS_APPEND", javaOpts + " -Dquarkus.transaction-manager.object-store.directory=" + transactionLogs);
             try {
                 process = builder.start();
             } catch (IOException e) {
                 throw new IllegalStateException("could not start " + command, e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
             waitUntilReady(url() + "/realms/master", Duration.ofMinutes(4), () -> process.isAlive(), this::log);
         }
 
@@ -172,13 +238,33 @@ public final class KeycloakServer implements BeforeAllCallback {
             }
         }
 
+        /** Stops the server if it runs (cleanly) and starts it again on the same database and ports. */
         @Override
         public void restart() {
             stop();
             launch();
         }
 
-        private synchronized void stop() {
+        /**
+         * SIGKILL to the Keycloak JVM, as a crash or the OOM killer would do it: no shutdown, nothing
+         * flushed, in-flight requests cut off. {@link #restart} brings it back on the same database.
+         */
+        public synchronized void kill() {
+            if (process == null || !process.isAlive()) throw new IllegalStateException("the server is not running");
+            // kc.sh runs java as its child, or exec's it after a re-augmentation (then the process is the JVM itself).
+            List<ProcessHandle> children = process.descendants().toList();
+            children.forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                for (ProcessHandle child : children) child.onExit().get(30, TimeUnit.SECONDS);
+                if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException("kc.sh did not end after its JVM was killed");
+            } catch (Exception e) {
+                throw new IllegalStateException("could not kill Keycloak", e);
+            }
+        }
+
+        /** Stops the server cleanly (SIGTERM to the JVM: Keycloak leaves its cluster and finishes its requests). */
+        public synchronized void stop() {
             if (process == null || !process.isAlive()) return;
             // kc.sh runs java as a child: stop the JVM itself so Keycloak shuts down cleanly.
             List<ProcessHandle> children = process.descendants().toList();
@@ -200,7 +286,7 @@ public final class KeycloakServer implements BeforeAllCallback {
         @Override
         public void close() {
             stop();
-            database.drop();
+            if (ownsDatabase) database.drop();
         }
     }
 
@@ -299,6 +385,11 @@ public final class KeycloakServer implements BeforeAllCallback {
         return text.length() <= 6000 ? text : text.substring(text.length() - 6000);
     }
 
+    /** Where the integration tests keep logs and embedded databases (target/it). */
+    static Path workDir() {
+        return Path.of(System.getProperty("test.work.dir", "target/it"));
+    }
+
     static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) throw new IllegalStateException("system property " + property + " is not set (run through Maven: mvn verify)");
@@ -310,13 +401,6 @@ public final class KeycloakServer implements BeforeAllCallback {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 }

@@ -1,11 +1,16 @@
 package dev.orgapitokens.it;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The database the test server runs on, chosen with {@code -Dkeycloak.db}: {@code dev-file}
@@ -25,10 +30,16 @@ abstract class TestDatabase {
     void drop() {
     }
 
-    static TestDatabase select(java.nio.file.Path work) {
-        String kind = System.getProperty("keycloak.db", "dev-file");
+    /** The kind {@code -Dkeycloak.db} selects: dev-file, postgres or mariadb. */
+    static String kind() {
+        return System.getProperty("keycloak.db", "dev-file");
+    }
+
+    /** A new, empty database of the selected kind: H2 files under {@code work} (any old ones deleted), or a database on the server. */
+    static TestDatabase create(Path work) {
+        String kind = kind();
         return switch (kind) {
-            case "dev-file" -> new H2(work);
+            case "dev-file" -> H2.fresh(work);
             case "postgres" -> new Server("postgres", "PostgreSQL", "jdbc:postgresql://127.0.0.1:5432/", "postgres", "postgres", "postgres",
                     "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
             case "mariadb" -> new Server("mariadb", "MariaDB", "jdbc:mariadb://127.0.0.1:3306/", "", "root", "",
@@ -41,9 +52,23 @@ abstract class TestDatabase {
     static final class H2 extends TestDatabase {
         private final Jdbc jdbc;
 
-        H2(java.nio.file.Path work) {
-            this.jdbc = new Jdbc("jdbc:h2:file:" + work.resolve("h2/keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE",
+        private H2(Path directory) {
+            this.jdbc = new Jdbc("jdbc:h2:file:" + directory.resolve("keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE",
                     "sa", "password");
+        }
+
+        static H2 fresh(Path work) {
+            Path directory = work.resolve("h2");
+            try {
+                if (Files.exists(directory)) {
+                    try (Stream<Path> paths = Files.walk(directory)) {
+                        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("could not delete the old embedded database in " + directory, e);
+            }
+            return new H2(directory);
         }
 
         @Override

@@ -32,12 +32,21 @@ public final class TestRealm {
     }
 
     public static String masterAdminToken() {
-        return password("master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
+        return masterAdminToken(KeycloakServer.server().url());
+    }
+
+    /** The bootstrap admin's token from the server at {@code baseUrl} (tests that start servers of their own). */
+    public static String masterAdminToken(String baseUrl) {
+        return password(baseUrl, "master", KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
     }
 
     /** A password-grant access token from the realm's admin-cli client. */
     public static String password(String realm, String username, String password) {
-        Http.Response r = Http.postForm(KeycloakServer.server().url() + "/realms/" + realm + "/protocol/openid-connect/token",
+        return password(KeycloakServer.server().url(), realm, username, password);
+    }
+
+    static String password(String baseUrl, String realm, String username, String password) {
+        Http.Response r = Http.postForm(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token",
                 Map.of("grant_type", "password", "client_id", "admin-cli", "username", username, "password", password));
         assertEquals(200, r.status(), "login " + username + "@" + realm + ": " + r);
         return r.json().get("access_token").asText();

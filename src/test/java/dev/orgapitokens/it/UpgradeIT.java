@@ -24,30 +24,30 @@ class UpgradeIT {
         Path release = Path.of(KeycloakServer.required("release.jar"));
         Path current = Path.of(KeycloakServer.required("extension.jar"));
         assertTrue(Files.exists(release), "the first released JAR is kept in releases/");
-        Path work = Path.of(System.getProperty("test.work.dir", "target/it")).resolve("upgrade");
+        Path work = KeycloakServer.workDir().resolve("upgrade");
 
         try (KeycloakServer.DistributionServer server = KeycloakServer.DistributionServer.start(
                 Path.of(KeycloakServer.required("keycloak.upgrade.home")), work, release)) {
             String base = server.url();
-            String admin = adminToken(base);
+            String admin = TestRealm.masterAdminToken(base);
             assertEquals(201, Http.postJson(base + "/admin/realms", admin, Map.of("realm", "upgrade", "enabled", true)).status());
             Http.Response created = Http.postJson(base + "/admin/realms/upgrade/org-api-tokens", admin,
                     Map.of("name", "from-the-first-release", "role", "network-admin", "sites", List.of("site-1")));
             assertEquals(201, created.status(), created.describe());
             String id = created.json().get("id").asText();
             String key = created.json().get("key").asText();
-            assertEquals(200, keyLogin(base, key).status(), "the key works on the release it was issued by");
+            assertEquals(200, KeyLogin.withForm(base, "upgrade", key).status(), "the key works on the release it was issued by");
 
             server.replaceExtension(current);
             server.restart();
 
             base = server.url();
-            admin = adminToken(base);
+            admin = TestRealm.masterAdminToken(base);
             Http.Response read = Http.get(base + "/admin/realms/upgrade/org-api-tokens/" + id, admin);
             assertEquals(200, read.status(), read.describe());
             assertEquals("from-the-first-release", read.json().get("name").asText());
             assertEquals(created.json().get("keyHint"), read.json().get("keyHint"));
-            Http.Response login = keyLogin(base, key);
+            Http.Response login = KeyLogin.withForm(base, "upgrade", key);
             assertEquals(200, login.status(), "the old key works after the upgrade: " + login.describe());
             JsonNode claims = KeyLogin.claims(login.json().get("access_token").asText());
             assertEquals(id, claims.get("api_token_id").asText());
@@ -56,17 +56,5 @@ class UpgradeIT {
                     Map.of("name", "after-the-upgrade", "role", "observer", "sites", List.of("*"))).status());
             assertFalse(server.log().contains(key.substring(4)), "no key in the server log");
         }
-    }
-
-    private static String adminToken(String base) {
-        Http.Response r = Http.postForm(base + "/realms/master/protocol/openid-connect/token", Map.of("grant_type", "password",
-                "client_id", "admin-cli", "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD));
-        assertEquals(200, r.status(), r.describe());
-        return r.json().get("access_token").asText();
-    }
-
-    private static Http.Response keyLogin(String base, String key) {
-        return Http.send("POST", base + "/realms/upgrade/protocol/openid-connect/token", null, "application/x-www-form-urlencoded",
-                "grant_type=password&client_id=org-api-tokens&api_key=" + Http.enc(key));
     }
 }

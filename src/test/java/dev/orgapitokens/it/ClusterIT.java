@@ -1,0 +1,249 @@
+package dev.orgapitokens.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * SPEC §7 on a cluster: "delete, rotate, role change and expiry take effect on the very next login,
+ * on every node". Two Keycloak nodes on 127.0.0.1 with the production cache setup (embedded
+ * Infinispan, {@code --cache=ispn}, JGroups with JDBC_PING discovery) share one PostgreSQL
+ * database; changes made on node A must hold on node B at once, and node B must keep serving key
+ * logins while node A leaves. PostgreSQL leg only ({@code -Dkeycloak.db=postgres}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final String REALM = "cluster";
+    /** "ISPN000094: Received new cluster view for channel ISPN: [node-a|1] (2) [node-a, node-b]" */
+    private static final Pattern CLUSTER_VIEW = Pattern.compile("Received new cluster view for channel ISPN: \\[[^\\]]*\\] \\((\\d+)\\) \\[([^\\]]*)\\]");
+
+    private TestDatabase database;
+    private KeycloakServer.DistributionServer nodeA;
+    private KeycloakServer.DistributionServer nodeB;
+
+    @BeforeAll
+    void startTwoNodes() {
+        if (!TestDatabase.kind().equals("postgres")) {
+            String message = "SKIPPED ClusterIT: the cluster test runs on the PostgreSQL leg only (-Dkeycloak.db=postgres), not on "
+                    + TestDatabase.kind() + ": its nodes discover each other through the shared database (JDBC_PING)";
+            System.out.println(message);
+            Assumptions.abort(message);
+        }
+        Path work = KeycloakServer.workDir().resolve("cluster");
+        database = TestDatabase.create(work);
+        // One distribution for both nodes: node A builds it (the first start re-augments), node B starts
+        // only once A is up, with the same build options, so it never rebuilds under A.
+        nodeA = node(work, "node-a");
+        nodeB = node(work, "node-b");
+        Http.Response realm = Http.postJson(nodeA.url() + "/admin/realms", admin(nodeA), Map.of("realm", REALM, "enabled", true));
+        assertEquals(201, realm.status(), realm.describe());
+    }
+
+    private KeycloakServer.DistributionServer node(Path work, String name) {
+        return KeycloakServer.DistributionServer.in(Path.of(KeycloakServer.required("keycloak.cluster.home")), work)
+                .extension(Path.of(KeycloakServer.required("extension.jar")))
+                .database(database)
+                .name(name)
+                .args("--cache=ispn", "--cache-stack=jdbc-ping",
+                        "--cache-embedded-network-bind-address=127.0.0.1", "--cache-embedded-network-bind-port=" + jgroupsPort(),
+                        "--spi-cache-embedded--default--node-name=" + name)
+                .start();
+    }
+
+    @AfterAll
+    void stopNodes() {
+        for (KeycloakServer.DistributionServer node : new KeycloakServer.DistributionServer[] {nodeB, nodeA}) {
+            if (node != null) node.close();
+        }
+        if (database != null) database.drop();
+    }
+
+    @Test
+    @Order(1)
+    void theNodesFormOneCluster() throws InterruptedException {
+        for (KeycloakServer.DistributionServer node : List.of(nodeA, nodeB)) {
+            List<String> members = awaitView(node, 2, Duration.ofSeconds(60));
+            assertEquals(List.of("node-a", "node-b"), members.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aKeyIssuedOnOneNodeWorksOnTheOther() {
+        Token token = create("issued-on-a", "observer");
+        assertLogsInWithRole(nodeB, token.key, token.id, "observer");
+    }
+
+    @Test
+    @Order(3)
+    void changesOnNodeAHoldOnNodeBAtTheVeryNextLogin() {
+        Token token = create("changed-on-a", "observer");
+        // B has now logged the identity in, so its caches hold the token's user and role.
+        assertLogsInWithRole(nodeB, token.key, token.id, "observer");
+
+        Http.Response edited = Http.putJson(tokens(nodeA) + "/" + token.id, admin(nodeA), Map.of("role", "network-admin"));
+        assertEquals(200, edited.status(), edited.describe());
+        JsonNode claims = assertLogsInWithRole(nodeB, token.key, token.id, "network-admin");
+        assertFalse(TokensApiIT.strings(claims.get("realm_access").get("roles")).contains("observer"), "node B still grants the old role");
+
+        Http.Response rotated = Http.send("POST", tokens(nodeA) + "/" + token.id + "/rotate", admin(nodeA), null, null);
+        assertEquals(200, rotated.status(), rotated.describe());
+        String newKey = rotated.json().get("key").asText();
+        assertEquals(401, KeyLogin.withForm(nodeB.url(), REALM, token.key).status(), "node B refuses the rotated-out key");
+        assertLogsInWithRole(nodeB, newKey, token.id, "network-admin");
+
+        assertEquals(204, Http.delete(tokens(nodeA) + "/" + token.id, admin(nodeA)).status());
+        Http.Response afterDelete = KeyLogin.withForm(nodeB.url(), REALM, newKey);
+        assertEquals(401, afterDelete.status(), "node B refuses the key of a deleted token: " + afterDelete.describe());
+        assertEquals(404, Http.get(tokens(nodeB) + "/" + token.id, admin(nodeB)).status(), "node B no longer has the token");
+    }
+
+    /**
+     * PLACEHOLDER: per-token rate limiting across nodes. Per-token login rate limiting (PUT
+     * /admin/realms/{realm}/org-api-tokens/settings {"loginRateLimitPerHour": N}, counted in Infinispan)
+     * is being added on another branch. When it lands, this test sets the limit to N, spreads N key
+     * logins over node A and node B (all 200), then expects the N+1th, on either node, to be 429 with
+     * a Retry-After header. It must run while both nodes are up, so before the node-stop test.
+     */
+    @Test
+    @Order(4)
+    @Disabled("placeholder: per-token login rate limiting is not on this branch yet (see the comment)")
+    void theLoginRateLimitIsCountedAcrossNodes() {
+    }
+
+    @Test
+    @Order(5)
+    void nodeBServesEveryGoodKeyLoginWhileNodeALeaves() throws InterruptedException {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 4; i++) keys.add(create("under-load-" + i, "helpdesk").key);
+        for (String key : keys) assertEquals(200, KeyLogin.withForm(nodeB.url(), REALM, key).status());
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger succeeded = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            Thread client = new Thread(() -> {
+                while (running.get()) {
+                    String key = keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
+                    try {
+                        Http.Response login = KeyLogin.withForm(nodeB.url(), REALM, key);
+                        if (login.status() == 200) succeeded.incrementAndGet();
+                        else failed.add(login.describe());
+                    } catch (RuntimeException e) {
+                        failed.add(e.toString());
+                    }
+                }
+            }, "cluster-load-" + c);
+            client.setDaemon(true);
+            clients.add(client);
+            client.start();
+        }
+        Thread.sleep(3000);
+        int beforeStop = succeeded.get();
+        nodeA.stop();
+        List<String> members = awaitView(nodeB, 1, Duration.ofSeconds(60));
+        assertEquals(List.of("node-b"), members, "node A left the cluster");
+        int whileLeaving = succeeded.get() - beforeStop;
+        Thread.sleep(3000); // and B alone keeps serving
+        running.set(false);
+        for (Thread client : clients) client.join(Duration.ofSeconds(90).toMillis());
+        System.out.printf("ClusterIT: %d good-key logins on node B (%d before node A stopped, %d while it left, %d after), %d failed%n",
+                succeeded.get(), beforeStop, whileLeaving, succeeded.get() - beforeStop - whileLeaving, failed.size());
+        assertTrue(failed.isEmpty(), failed.size() + " good-key logins failed on node B while node A left: " + failed.stream().limit(5).toList());
+        assertTrue(beforeStop > 0 && whileLeaving > 0, "the load ran before and while node A left");
+    }
+
+    private record Token(String id, String key) {
+    }
+
+    private Token create(String name, String role) {
+        Http.Response created = Http.postJson(tokens(nodeA), admin(nodeA), Map.of("name", name, "role", role, "sites", List.of("*")));
+        assertEquals(201, created.status(), created.describe());
+        return new Token(created.json().get("id").asText(), created.json().get("key").asText());
+    }
+
+    private static JsonNode assertLogsInWithRole(KeycloakServer.DistributionServer node, String key, String id, String role) {
+        Http.Response login = KeyLogin.withForm(node.url(), REALM, key);
+        assertEquals(200, login.status(), login.describe());
+        JsonNode claims = KeyLogin.accessTokenClaims(login);
+        assertEquals(id, claims.get("api_token_id").asText());
+        assertTrue(TokensApiIT.strings(claims.get("realm_access").get("roles")).contains(role), "the key login carries " + role);
+        return claims;
+    }
+
+    /** An admin token from the node it is used on: a node accepts only tokens whose issuer is its own address. */
+    private static String admin(KeycloakServer.DistributionServer node) {
+        return TestRealm.masterAdminToken(node.url());
+    }
+
+    private static String tokens(KeycloakServer.DistributionServer node) {
+        return node.url() + "/admin/realms/" + REALM + "/org-api-tokens";
+    }
+
+    /** The members of the node's latest cluster view, once it has {@code size} members. */
+    private static List<String> awaitView(KeycloakServer.DistributionServer node, int size, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Matcher view = CLUSTER_VIEW.matcher(node.log());
+            List<String> members = null;
+            while (view.find()) {
+                members = Integer.parseInt(view.group(1)) == size
+                        ? List.of(view.group(2).replaceAll("\\(v=[^)]*\\)", "").split(",\\s*")) : null;
+            }
+            if (members != null) return members;
+            if (System.nanoTime() > deadline) fail("no cluster view of " + size + " members in the log within " + timeout);
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * A free port for a node's JGroups transport. FD_SOCK2 listens at that port + 50000, so both must
+     * be free and below 65536: pick from 10000..15499.
+     */
+    private static int jgroupsPort() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 10000 + ThreadLocalRandom.current().nextInt(5500);
+            if (free(port) && free(port + 50000)) return port;
+        }
+        throw new IllegalStateException("no free port pair for JGroups");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
