@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -127,16 +126,30 @@ class ClusterIT {
     }
 
     /**
-     * PLACEHOLDER: per-token rate limiting across nodes. Per-token login rate limiting (PUT
-     * /admin/realms/{realm}/org-api-tokens/settings {"loginRateLimitPerHour": N}, counted in Infinispan)
-     * is being added on another branch. When it lands, this test sets the limit to N, spreads N key
-     * logins over node A and node B (all 200), then expects the N+1th, on either node, to be 429 with
-     * a Retry-After header. It must run while both nodes are up, so before the node-stop test.
+     * The realm policy set on node A holds on node B at once (realm cache invalidation), and the
+     * per-token allowance is one for the cluster: logins spread over both nodes draw on it together.
      */
     @Test
     @Order(4)
-    @Disabled("placeholder: per-token login rate limiting is not on this branch yet (see the comment)")
     void theLoginRateLimitIsCountedAcrossNodes() {
+        int limit = 6;
+        Http.Response policy = Http.putJson(tokens(nodeA) + "/settings", admin(nodeA), Map.of("loginRateLimitPerHour", limit));
+        assertEquals(200, policy.status(), policy.describe());
+        Token token = create("rate-limited", "observer");
+        for (int i = 0; i < limit; i++) {
+            KeycloakServer.DistributionServer node = i % 2 == 0 ? nodeA : nodeB;
+            Http.Response login = KeyLogin.withForm(node.url(), REALM, token.key);
+            assertEquals(200, login.status(), "login " + (i + 1) + " of " + limit + ": " + login.describe());
+        }
+        for (KeycloakServer.DistributionServer node : List.of(nodeB, nodeA)) {
+            Http.Response over = KeyLogin.withForm(node.url(), REALM, token.key);
+            assertEquals(429, over.status(), "the allowance is shared, not one per node: " + over.describe());
+            assertTrue(Long.parseLong(over.header("Retry-After")) >= 1, over.describe());
+        }
+        Map<String, Object> noLimit = new java.util.HashMap<>();
+        noLimit.put("loginRateLimitPerHour", null);
+        assertEquals(200, Http.putJson(tokens(nodeB) + "/settings", admin(nodeB), noLimit).status());
+        assertLogsInWithRole(nodeA, token.key, token.id, "observer"); // lifted on B, holds on A
     }
 
     @Test
