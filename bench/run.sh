@@ -6,6 +6,7 @@
 #
 #   bench/run.sh                         # 100,000 tokens, 5 rounds of 10 s, 8 connections
 #   bench/run.sh --tokens=10000 --rounds=3 --seconds=5
+#   bench/run.sh --timing [--requests=2000] [--tokens=200]   # issue 8: refusal time of unknown vs wrong-secret keys (target/bench/timing*.csv)
 #   KEYCLOAK_DB=postgres bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -10,10 +10,20 @@ import org.keycloak.models.KeycloakSession;
 /** All database access for tokens; one instance per Keycloak session. */
 public class ApiTokenStore {
 
-    private final EntityManager em;
+    private final KeycloakSession session;
+    private EntityManager em;
 
     public ApiTokenStore(KeycloakSession session) {
-        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        this.session = session;
+    }
+
+    /**
+     * The session's entity manager, taken at the first database access: a request that never
+     * reaches the database (a malformed key at the gateway check) opens none, and commits none.
+     */
+    private EntityManager em() {
+        if (em == null) em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        return em;
     }
 
     /**
@@ -25,7 +35,7 @@ public class ApiTokenStore {
     }
 
     public ApiTokenEntity find(String realmId, String id) {
-        ApiTokenEntity token = id == null ? null : em.find(ApiTokenEntity.class, id);
+        ApiTokenEntity token = id == null ? null : em().find(ApiTokenEntity.class, id);
         return token != null && token.getRealmId().equals(realmId) ? token : null;
     }
 
@@ -34,17 +44,17 @@ public class ApiTokenStore {
      * (an edit during a rotation or a leak report) run one after the other, so none undoes another.
      */
     public ApiTokenEntity findForUpdate(String realmId, String id) {
-        ApiTokenEntity token = id == null ? null : em.find(ApiTokenEntity.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        ApiTokenEntity token = id == null ? null : em().find(ApiTokenEntity.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         return token != null && token.getRealmId().equals(realmId) ? token : null;
     }
 
     /** Locks a loaded token's row and re-reads it, so what follows sees the latest committed state. */
     public void lock(ApiTokenEntity token) {
-        em.refresh(token, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        em().refresh(token, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
     }
 
     public ApiTokenEntity findByDigest(String keyDigest) {
-        List<ApiTokenEntity> found = em.createQuery(
+        List<ApiTokenEntity> found = em().createQuery(
                         "select t from ApiTokenEntity t where t.keyDigest = :digest", ApiTokenEntity.class)
                 .setParameter("digest", keyDigest)
                 .getResultList();
@@ -52,7 +62,7 @@ public class ApiTokenStore {
     }
 
     public boolean nameTaken(String nameScope, String nameKey, String exceptId) {
-        return !em.createQuery("select t.id from ApiTokenEntity t where t.nameScope = :scope and t.nameKey = :nameKey"
+        return !em().createQuery("select t.id from ApiTokenEntity t where t.nameScope = :scope and t.nameKey = :nameKey"
                         + " and t.id <> :exceptId", String.class)
                 .setParameter("scope", nameScope)
                 .setParameter("nameKey", nameKey)
@@ -69,7 +79,7 @@ public class ApiTokenStore {
      * committed.
      */
     public int countInScopeForUpdate(String nameScope, int limit) {
-        return em.createQuery("select t from ApiTokenEntity t where t.nameScope = :scope", ApiTokenEntity.class)
+        return em().createQuery("select t from ApiTokenEntity t where t.nameScope = :scope", ApiTokenEntity.class)
                 .setParameter("scope", nameScope)
                 .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .setMaxResults(limit)
@@ -81,7 +91,7 @@ public class ApiTokenStore {
      * token limit applies: a count cannot see rows that concurrent transactions have not committed.
      */
     public void lockRealm(String realmId) {
-        em.find(org.keycloak.models.jpa.entities.RealmEntity.class, realmId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        em().find(org.keycloak.models.jpa.entities.RealmEntity.class, realmId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
     }
 
     /** Ordered by name (case-insensitively), then id so pages are stable. */
@@ -95,7 +105,7 @@ public class ApiTokenStore {
         if (q.search() != null) jpql.append(" and t.nameKey like :pattern escape '!'");
         jpql.append(" order by t.nameKey, t.id");
 
-        TypedQuery<ApiTokenEntity> query = em.createQuery(jpql.toString(), ApiTokenEntity.class)
+        TypedQuery<ApiTokenEntity> query = em().createQuery(jpql.toString(), ApiTokenEntity.class)
                 .setParameter("realmId", q.realmId());
         if (q.organizationId() != null) query.setParameter("orgId", q.organizationId());
         if (q.organizationIn() != null && !q.organizationIn().isEmpty()) query.setParameter("orgIds", q.organizationIn());
@@ -106,18 +116,18 @@ public class ApiTokenStore {
 
     /** Inserts and flushes, so a name or digest clash surfaces here and not at commit. */
     public void insert(ApiTokenEntity token) {
-        em.persist(token);
-        em.flush();
+        em().persist(token);
+        em().flush();
     }
 
     /** Flushes pending changes of a managed token, for the same reason as {@link #insert}. */
     public void flush() {
-        em.flush();
+        em().flush();
     }
 
     public void delete(ApiTokenEntity token) {
-        em.remove(token);
-        em.flush();
+        em().remove(token);
+        em().flush();
     }
 
     /**
@@ -125,23 +135,23 @@ public class ApiTokenStore {
      * hit an optimistic-lock error, and an older timestamp never overwrites a newer one.
      */
     public int touch(String id, long usedAt, String ip) {
-        return em.createQuery("update ApiTokenEntity t set t.lastUsedAt = :usedAt, t.lastUsedIp = :ip"
+        return em().createQuery("update ApiTokenEntity t set t.lastUsedAt = :usedAt, t.lastUsedIp = :ip"
                         + " where t.id = :id and (t.lastUsedAt is null or t.lastUsedAt < :usedAt)")
                 .setParameter("usedAt", usedAt).setParameter("ip", ip).setParameter("id", id).executeUpdate();
     }
 
     public int deleteByRealm(String realmId) {
-        return em.createQuery("delete from ApiTokenEntity t where t.realmId = :realmId")
+        return em().createQuery("delete from ApiTokenEntity t where t.realmId = :realmId")
                 .setParameter("realmId", realmId).executeUpdate();
     }
 
     public List<ApiTokenEntity> findByOrganization(String organizationId) {
-        return em.createQuery("select t from ApiTokenEntity t where t.organizationId = :orgId", ApiTokenEntity.class)
+        return em().createQuery("select t from ApiTokenEntity t where t.organizationId = :orgId", ApiTokenEntity.class)
                 .setParameter("orgId", organizationId).getResultList();
     }
 
     public int deleteByServiceUser(String userId) {
-        return em.createQuery("delete from ApiTokenEntity t where t.serviceUserId = :userId")
+        return em().createQuery("delete from ApiTokenEntity t where t.serviceUserId = :userId")
                 .setParameter("userId", userId).executeUpdate();
     }
 

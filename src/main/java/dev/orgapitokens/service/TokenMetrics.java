@@ -2,6 +2,8 @@ package dev.orgapitokens.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counters in Keycloak's Micrometer registry: with {@code --metrics-enabled=true} they appear on
@@ -25,19 +27,27 @@ public final class TokenMetrics {
     private TokenMetrics() {
     }
 
+    /**
+     * The key-use counters, built once: building and registering a counter per use (a meter-id
+     * lookup in the registry) was a visible share of refusing a malformed key. Counters of the
+     * global registry also reach registries added to it later.
+     */
+    private static final Map<String, Counter> KEY_USES = new ConcurrentHashMap<>();
+    private static final Counter KEY_LOOKUPS = Metrics.counter("org_api_tokens.key_lookups");
+
     /** One key login or gateway check; outcome is "success" or the refusal reason. */
     public static void keyUse(Path path, String outcome) {
-        Counter.builder("org_api_tokens.key_uses")
+        KEY_USES.computeIfAbsent(path.tag() + '/' + outcome, k -> Counter.builder("org_api_tokens.key_uses")
                 .description("Key logins at the token endpoint and gateway checks, by outcome")
                 .tag("path", path.tag())
                 .tag("outcome", outcome)
-                .register(Metrics.globalRegistry)
+                .register(Metrics.globalRegistry))
                 .increment();
     }
 
     /** A database read by key digest (never done for malformed keys). */
     static void keyLookup() {
-        Metrics.counter("org_api_tokens.key_lookups").increment();
+        KEY_LOOKUPS.increment();
     }
 
     static void lastUsedWrite() {

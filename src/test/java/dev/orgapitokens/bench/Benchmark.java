@@ -53,7 +53,7 @@ public final class Benchmark {
     }
 
     /** Requests per second and latency of one round. */
-    record Round(double throughput, double p99Millis, int errors) {
+    record Round(double throughput, double p99Millis, int errors, double p50Millis, long requests) {
     }
 
     private final String base;
@@ -68,15 +68,37 @@ public final class Benchmark {
         this.admin = adminToken();
     }
 
+    /**
+     * {@code bench/run.sh [options]}: the whole table; {@code --timing [--requests=N]}: the timing
+     * side channel of issue 8 ({@link TimingBenchmark}).
+     */
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean timing = rest.remove("--timing");
+        int requests = 2000;
+        for (String arg : List.copyOf(rest)) {
+            if (arg.startsWith("--requests=")) {
+                requests = Integer.parseInt(arg.substring("--requests=".length()));
+                rest.remove(arg);
+            }
+        }
+        boolean tokensGiven = rest.stream().anyMatch(a -> a.startsWith("--tokens="));
+        Options options = Options.parse(rest.toArray(String[]::new));
+        if (timing && !tokensGiven) {
+            options = new Options(200, options.rounds(), options.seconds(), options.connections(), options.badKeysPerSecond());
+        }
         Path work = Path.of("target/bench");
         try (KeycloakServer.DistributionServer server = KeycloakServer.DistributionServer.start(
                 Path.of(System.getProperty("keycloak.home")), work, Path.of(System.getProperty("extension.jar")))) {
-            List<Figure> figures = new Benchmark(server.url(), server.metricsUrl()).run(options);
-            print(figures, options);
-            writeCsv(figures, work.resolve("results.csv"));
-            System.out.println("CSV: " + work.resolve("results.csv").toAbsolutePath());
+            Benchmark bench = new Benchmark(server.url(), server.metricsUrl());
+            if (timing) {
+                new TimingBenchmark(bench).run(options.tokens(), requests, work);
+            } else {
+                List<Figure> figures = bench.run(options);
+                print(figures, options);
+                writeCsv(figures, work.resolve("results.csv"));
+                System.out.println("CSV: " + work.resolve("results.csv").toAbsolutePath());
+            }
         }
     }
 
@@ -186,7 +208,8 @@ public final class Benchmark {
         long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         if (errors.get() > 0) log("  " + errors.get() + " unexpected answers in this round");
         double p99 = merged.length == 0 ? Double.NaN : merged[(int) Math.min(merged.length - 1, Math.ceil(merged.length * 0.99) - 1)] / 1e6;
-        return new Round(merged.length / elapsed, p99, errors.get());
+        double p50 = merged.length == 0 ? Double.NaN : merged[merged.length / 2] / 1e6;
+        return new Round(merged.length / elapsed, p99, errors.get(), p50, merged.length);
     }
 
     /** A side load at a fixed rate, on its own connection, until stopped. */
@@ -226,6 +249,15 @@ public final class Benchmark {
         return r.json().get("access_token").asText();
     }
 
+    String base() {
+        return base;
+    }
+
+    /** A new realm for a benchmark run. */
+    String realmForBench(String name) {
+        return realm(name);
+    }
+
     private String realm(String name) {
         // long-lived admin tokens: seeding many tokens takes longer than the default 60 s lifespan
         Http.Response r = Http.postJson(base + "/admin/realms", adminToken(), Map.of("realm", name, "enabled", true));
@@ -249,8 +281,13 @@ public final class Benchmark {
 
     /** Creates n tokens with the real API on parallel connections; returns the first one's key. */
     private String seed(String realm, int n, int connections) throws Exception {
+        return seedKeys(realm, n, connections, 1).get(0);
+    }
+
+    /** Creates n tokens with the real API on parallel connections; returns the keys of the first {@code keep} (in memory only). */
+    List<String> seedKeys(String realm, int n, int connections, int keep) throws Exception {
         AtomicInteger next = new AtomicInteger();
-        String[] firstKey = new String[1];
+        String[] firstKey = new String[Math.max(1, keep)];
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         List<Future<?>> workers = new ArrayList<>();
         long started = System.nanoTime();
@@ -266,7 +303,7 @@ public final class Benchmark {
                     Http.Response r = Http.postJson(base + "/admin/realms/" + realm + "/org-api-tokens", token,
                             Map.of("name", "token-" + i, "role", "observer", "sites", List.of("site-" + (i % 50))));
                     if (r.status() != 201) throw new IllegalStateException("seed: " + r.describe());
-                    if (i == 0) firstKey[0] = r.json().get("key").asText();
+                    if (i < firstKey.length) firstKey[i] = r.json().get("key").asText();
                     if (i > 0 && i % 10_000 == 0) log("  " + i + " tokens");
                 }
                 return null;
@@ -275,7 +312,7 @@ public final class Benchmark {
         for (Future<?> f : workers) f.get();
         pool.shutdown();
         log(String.format(Locale.ROOT, "  %s: %d tokens in %.0f s", realm, n, (System.nanoTime() - started) / 1e9));
-        return firstKey[0];
+        return Arrays.stream(firstKey).filter(java.util.Objects::nonNull).toList();
     }
 
     private HttpRequest form(String realm, String body) {
