@@ -2,8 +2,8 @@ package dev.orgapitokens.rest;
 
 import dev.orgapitokens.service.ApiTokenRepresentation;
 import dev.orgapitokens.service.ApiTokenService;
-import dev.orgapitokens.service.RateLimitResponses;
 import dev.orgapitokens.service.KeyVerifier;
+import dev.orgapitokens.service.RateLimitResponses;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
