@@ -2,8 +2,6 @@ package dev.orgapitokens.auth;
 
 import dev.orgapitokens.model.ApiTokenEntity;
 import dev.orgapitokens.service.KeyVerifier;
-import dev.orgapitokens.service.LastUsedRecorder;
-import dev.orgapitokens.service.LoginRateLimiter;
 import dev.orgapitokens.service.RateLimitResponses;
 import dev.orgapitokens.service.ServiceIdentities;
 import dev.orgapitokens.service.TokenMetrics;
@@ -12,7 +10,6 @@ import java.util.List;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.authenticators.directgrant.AbstractDirectGrantAuthenticator;
-import org.keycloak.common.util.Time;
 import org.keycloak.events.Errors;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
@@ -44,25 +41,17 @@ public class ApiKeyAuthenticator extends AbstractDirectGrantAuthenticator {
         RealmModel realm = context.getRealm();
         String remoteAddress = context.getConnection().getRemoteAddr();
 
-        KeyVerifier.Result result = KeyVerifier.verify(session, realm, key, remoteAddress);
-        ApiTokenEntity token = result.token();
-        if (token != null) context.getEvent().detail(ServiceIdentities.TOKEN_ID_CLAIM, token.getId());
-        UserModel user = token == null ? null : session.users().getUserById(realm, token.getServiceUserId());
-        if (!result.ok() || user == null || !user.isEnabled()) {
-            String reason = result.ok() ? "service_identity_missing" : result.outcome();
-            TokenMetrics.keyUse(TokenMetrics.Path.TOKEN_ENDPOINT, reason);
-            if (token != null) context.getEvent().user(token.getServiceUserId());
-            context.getEvent().detail("reason", reason).error(Errors.INVALID_USER_CREDENTIALS);
-            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    errorResponse(401, "invalid_grant", "Invalid API key"));
+        KeyVerifier.Admission admission = KeyVerifier.admit(session, realm, key, remoteAddress, TokenMetrics.Path.TOKEN_ENDPOINT);
+        ApiTokenEntity token = admission.token();
+        if (token != null) context.getEvent().detail(ServiceIdentities.TOKEN_ID_CLAIM, token.getId()).user(token.getServiceUserId());
+        if (admission.retryAfterSeconds() > 0) {
+            context.getEvent().detail("reason", admission.outcome()).error(Errors.SLOW_DOWN);
+            context.failure(AuthenticationFlowError.ACCESS_DENIED, RateLimitResponses.tooManyRequests(admission.retryAfterSeconds()));
             return;
         }
-
-        long retryAfter = LoginRateLimiter.acquire(session, realm, token.getId());
-        if (retryAfter > 0) {
-            TokenMetrics.keyUse(TokenMetrics.Path.TOKEN_ENDPOINT, TokenMetrics.RATE_LIMITED);
-            context.getEvent().user(token.getServiceUserId()).detail("reason", TokenMetrics.RATE_LIMITED).error(Errors.SLOW_DOWN);
-            context.failure(AuthenticationFlowError.ACCESS_DENIED, RateLimitResponses.tooManyRequests(retryAfter));
+        if (!admission.admitted()) {
+            context.getEvent().detail("reason", admission.outcome()).error(Errors.INVALID_USER_CREDENTIALS);
+            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, errorResponse(401, "invalid_grant", "Invalid API key"));
             return;
         }
 
@@ -71,10 +60,8 @@ public class ApiKeyAuthenticator extends AbstractDirectGrantAuthenticator {
                 UserSessionModel.SessionPersistenceState.TRANSIENT.toString());
         context.getAuthenticationSession().setUserSessionNote(NOTE_TOKEN_ID, token.getId());
         context.getAuthenticationSession().setUserSessionNote(NOTE_SITES, token.getSites());
-        context.setUser(user);
+        context.setUser(admission.identity());
         context.success();
-        TokenMetrics.keyUse(TokenMetrics.Path.TOKEN_ENDPOINT, "success");
-        LastUsedRecorder.record(session, token.getId(), remoteAddress, Time.currentTimeMillis());
     }
 
     @Override

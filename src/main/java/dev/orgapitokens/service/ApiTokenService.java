@@ -162,21 +162,8 @@ public class ApiTokenService {
 
     /** The gateway check: the token a key stands for, if the key may be used from this address now. */
     public KeyCheck checkKey(String key, String remoteAddress) {
-        KeyVerifier.Result result = KeyVerifier.verify(session, realm, key, remoteAddress);
-        UserModel identity = result.ok() ? identity(result.token()) : null;
-        boolean usable = identity != null && identity.isEnabled();
-        if (!usable) {
-            TokenMetrics.keyUse(TokenMetrics.Path.GATEWAY, result.ok() ? "service_identity_missing" : result.outcome());
-            return new KeyCheck(null, 0);
-        }
-        long retryAfter = LoginRateLimiter.acquire(session, realm, result.token().getId());
-        if (retryAfter > 0) {
-            TokenMetrics.keyUse(TokenMetrics.Path.GATEWAY, TokenMetrics.RATE_LIMITED);
-            return new KeyCheck(null, retryAfter);
-        }
-        TokenMetrics.keyUse(TokenMetrics.Path.GATEWAY, "success");
-        LastUsedRecorder.record(session, result.token().getId(), remoteAddress, Time.currentTimeMillis());
-        return new KeyCheck(ApiTokenRepresentation.of(result.token()), 0);
+        KeyVerifier.Admission admission = KeyVerifier.admit(session, realm, key, remoteAddress, TokenMetrics.Path.GATEWAY);
+        return new KeyCheck(admission.admitted() ? ApiTokenRepresentation.of(admission.token()) : null, admission.retryAfterSeconds());
     }
 
     public TokenPolicy settings() {

@@ -6,6 +6,7 @@ import dev.orgapitokens.model.ApiTokenStore;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 
 /**
  * Decides whether a presented key may be used, for the authenticator and the gateway check alike.
@@ -27,11 +28,48 @@ public final class KeyVerifier {
 
         /** "success" or the refusal reason in lower case, as login events and metrics record it. */
         public String outcome() {
-            return refused == null ? "success" : refused.name().toLowerCase();
+            return refused == null ? SUCCESS : refused.name().toLowerCase();
         }
     }
 
+    /**
+     * A key use as both doors decide it: the token (when found), its service identity, the outcome
+     * ("success" or why not) and, when over the rate limit, the seconds until the allowance renews.
+     */
+    public record Admission(ApiTokenEntity token, UserModel identity, String outcome, long retryAfterSeconds) {
+        public boolean admitted() {
+            return SUCCESS.equals(outcome);
+        }
+    }
+
+    private static final String SUCCESS = "success";
+    private static final String IDENTITY_MISSING = "service_identity_missing";
+
     private KeyVerifier() {
+    }
+
+    /**
+     * One key use at the token endpoint or the gateway check: the key verified, its service identity
+     * usable, one use counted against the realm's rate limit. Records the metric, and the last use
+     * when admitted; what a refusal looks like is up to the door.
+     */
+    public static Admission admit(KeycloakSession session, RealmModel realm, String key, String remoteAddress, TokenMetrics.Path path) {
+        Result result = verify(session, realm, key, remoteAddress);
+        ApiTokenEntity token = result.token();
+        UserModel identity = result.ok() ? session.users().getUserById(realm, token.getServiceUserId()) : null;
+        String outcome;
+        long retryAfter = 0;
+        if (!result.ok()) {
+            outcome = result.outcome();
+        } else if (identity == null || !identity.isEnabled()) {
+            outcome = IDENTITY_MISSING;
+        } else {
+            retryAfter = LoginRateLimiter.acquire(session, realm, token.getId());
+            outcome = retryAfter > 0 ? TokenMetrics.RATE_LIMITED : SUCCESS;
+        }
+        TokenMetrics.keyUse(path, outcome);
+        if (outcome.equals(SUCCESS)) LastUsedRecorder.record(session, token.getId(), remoteAddress, Time.currentTimeMillis());
+        return new Admission(token, identity, outcome, retryAfter);
     }
 
     public static Result verify(KeycloakSession session, RealmModel realm, String key, String remoteAddress) {

@@ -339,8 +339,13 @@ public final class Benchmark {
     /** A counter from Keycloak's Prometheus endpoint (all label sets summed). */
     double metric(String name) throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString());
+        return counter(r.body(), name);
+    }
+
+    /** A counter in a Prometheus text exposition, all label sets summed. */
+    public static double counter(String exposition, String name) {
         double sum = 0;
-        for (String line : r.body().split("\n")) {
+        for (String line : exposition.split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

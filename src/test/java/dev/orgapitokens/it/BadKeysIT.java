@@ -3,6 +3,7 @@ package dev.orgapitokens.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgapitokens.bench.Benchmark;
 import dev.orgapitokens.key.ApiKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,7 @@ class BadKeysIT extends ServerTest {
         Thread.sleep(1500); // the first login's last-used write runs after the response
 
         Map<String, Long> rowsBefore = rowCounts();
-        String tokensBefore = tokenRows();
+        List<List<String>> tokensBefore = tokenRows();
         double lookupsBefore = metric("org_api_tokens_key_lookups_total");
 
         List<String> badKeys = new ArrayList<>();
@@ -95,15 +96,7 @@ class BadKeysIT extends ServerTest {
     private static Map<String, Long> rowCounts() throws Exception {
         Map<String, Long> counts = new TreeMap<>();
         try (Connection c = Database.open()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
-                while (rs.next()) {
-                    String schema = rs.getString("TABLE_SCHEM");
-                    if (schema != null && (schema.equalsIgnoreCase("INFORMATION_SCHEMA") || schema.equalsIgnoreCase("pg_catalog"))) continue;
-                    tables.add((schema == null ? "" : schema + ".") + rs.getString("TABLE_NAME"));
-                }
-            }
-            for (String table : tables) {
+            for (String table : Database.tables(c)) {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from " + table)) {
                     rs.next();
                     counts.put(table, rs.getLong(1));
@@ -113,26 +106,12 @@ class BadKeysIT extends ServerTest {
         return counts;
     }
 
-    /** Every column of every token row, as text. */
-    private static String tokenRows() throws Exception {
-        StringBuilder rows = new StringBuilder();
-        try (Connection c = Database.open(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select * from ORG_API_TOKEN order by ID")) {
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                for (int i = 1; i <= columns; i++) rows.append(rs.getString(i)).append('|');
-                rows.append('\n');
-            }
-        }
-        return rows.toString();
+    /** Every column of every token row. */
+    private static List<List<String>> tokenRows() {
+        return Database.rows(KeycloakServer.server(), "select * from ORG_API_TOKEN order by ID");
     }
 
-    private static double metric(String name) throws Exception {
-        String body = Http.get(KeycloakServer.server().metricsUrl(), null).body();
-        double sum = 0;
-        for (String line : body.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-        return sum;
+    private static double metric(String name) {
+        return Benchmark.counter(Http.get(KeycloakServer.server().metricsUrl(), null).body(), name);
     }
 }

@@ -26,6 +26,19 @@ public final class Database {
         return DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
     }
 
+    /** Every table of Keycloak's database (schema-qualified where the database has schemas), system tables left out. */
+    public static List<String> tables(Connection c) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String schema = rs.getString("TABLE_SCHEM");
+                if (schema != null && (schema.equalsIgnoreCase("INFORMATION_SCHEMA") || schema.equalsIgnoreCase("pg_catalog"))) continue;
+                tables.add((schema == null ? "" : schema + ".") + rs.getString("TABLE_NAME"));
+            }
+        }
+        return tables;
+    }
+
     public static long count(String sql, Object... params) {
         return Long.parseLong(rows(KeycloakServer.server(), sql, params).get(0).get(0));
     }

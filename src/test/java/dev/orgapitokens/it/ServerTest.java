@@ -28,15 +28,7 @@ public abstract class ServerTest {
         if (KeycloakServer.server().jdbc() == null || Http.ISSUED_KEYS.isEmpty()) return;
         List<String> secrets = Http.ISSUED_KEYS.stream().map(k -> k.substring(4, 30)).toList();
         try (java.sql.Connection c = Database.open()) {
-            java.sql.DatabaseMetaData meta = c.getMetaData();
-            List<String> tables = new java.util.ArrayList<>();
-            try (java.sql.ResultSet rs = meta.getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
-                while (rs.next()) {
-                    String schema = rs.getString("TABLE_SCHEM");
-                    if (schema != null && (schema.equalsIgnoreCase("INFORMATION_SCHEMA") || schema.equalsIgnoreCase("pg_catalog"))) continue;
-                    tables.add((schema == null ? "" : schema + ".") + rs.getString("TABLE_NAME"));
-                }
-            }
+            List<String> tables = Database.tables(c);
             for (String table : tables) {
                 try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("select * from " + table)) {
                     java.sql.ResultSetMetaData columns = rs.getMetaData();
