@@ -19,7 +19,7 @@ class BenchSmokeIT extends ServerTest {
     void theBenchmarkRunsAndMalformedKeysCostNoDatabaseRead() throws Exception {
         List<Benchmark.Figure> figures = new Benchmark(KeycloakServer.server().url(), KeycloakServer.server().metricsUrl())
                 .run(new Benchmark.Options(20, 1, 1, 2, 200));
-        assertEquals(7, figures.size());
+        assertEquals(8, figures.size());
         for (Benchmark.Figure f : figures) {
             assertFalse(Double.isNaN(f.value()) || Double.isInfinite(f.value()), f.name() + " = " + f.value());
         }
