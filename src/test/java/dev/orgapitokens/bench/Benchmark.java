@@ -53,7 +53,7 @@ public final class Benchmark {
     }
 
     /** Requests per second and latency of one round. */
-    record Round(double throughput, double p99Millis, int errors, double p50Millis, long requests) {
+    record Round(double throughput, double p99Millis, int errors, double p50Millis, long requests, double serverCpuMillisPerRequest) {
     }
 
     private final String base;
@@ -62,9 +62,13 @@ public final class Benchmark {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    public Benchmark(String base, String metricsUrl) {
+    /** The server's CPU time so far, or null when the benchmark cannot see the server's processes. */
+    private final Supplier<Duration> serverCpu;
+
+    public Benchmark(String base, String metricsUrl, Supplier<Duration> serverCpu) {
         this.base = base;
         this.metricsUrl = metricsUrl;
+        this.serverCpu = serverCpu;
         this.admin = adminToken();
     }
 
@@ -90,7 +94,7 @@ public final class Benchmark {
         Path work = Path.of("target/bench");
         try (KeycloakServer.DistributionServer server = KeycloakServer.DistributionServer.start(
                 Path.of(System.getProperty("keycloak.home")), work, Path.of(System.getProperty("extension.jar")))) {
-            Benchmark bench = new Benchmark(server.url(), server.metricsUrl());
+            Benchmark bench = new Benchmark(server.url(), server.metricsUrl(), server::cpuTime);
             if (timing) {
                 new TimingBenchmark(bench).run(options.tokens(), requests, work);
             } else {
@@ -127,6 +131,7 @@ public final class Benchmark {
         List<Double> throughputRatios = new ArrayList<>();
         List<Double> p99Ratios = new ArrayList<>();
         List<Double> scaleRatios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
         for (int i = 1; i <= o.rounds(); i++) {
             // ABBA order: every other round runs backwards, so a server still speeding up (or slowing
             // down) favours neither side of a ratio once the rounds are taken together.
@@ -140,8 +145,10 @@ public final class Benchmark {
             throughputRatios.add(key.throughput() / cc.throughput());
             p99Ratios.add(key.p99Millis() / cc.p99Millis());
             scaleRatios.add(key.throughput() / smallRound.throughput());
-            log(String.format(Locale.ROOT, "round %d: key login %.0f/s p99 %.1f ms | client_credentials %.0f/s p99 %.1f ms | 10-token realm %.0f/s",
-                    i, key.throughput(), key.p99Millis(), cc.throughput(), cc.p99Millis(), smallRound.throughput()));
+            cpuRatios.add(key.serverCpuMillisPerRequest() / cc.serverCpuMillisPerRequest());
+            log(String.format(Locale.ROOT, "round %d: key login %.0f/s p99 %.1f ms cpu %.2f ms | client_credentials %.0f/s p99 %.1f ms cpu %.2f ms | 10-token realm %.0f/s",
+                    i, key.throughput(), key.p99Millis(), key.serverCpuMillisPerRequest(), cc.throughput(), cc.p99Millis(),
+                    cc.serverCpuMillisPerRequest(), smallRound.throughput()));
         }
         double minutes = (System.nanoTime() - loadStart) / 60e9;
         double writes = metric("org_api_tokens_last_used_writes_total") - writesBefore;
@@ -165,6 +172,7 @@ public final class Benchmark {
         log("floor: good-key rounds with and without " + o.badKeysPerSecond() + " requests per second answered 404...");
         Supplier<HttpRequest> notFound = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/no-such-path")).build();
         List<Double> floorDrops = dropsWithSideLoad(keyLogin, notFound, o);
+        Round notFoundOnly = load(notFound, 1, Math.max(1, o.seconds() / 2), 404);
 
         List<Figure> figures = new ArrayList<>();
         figures.add(new Figure("key-login / client_credentials throughput (median)", median(throughputRatios), ">= 1.0", median(throughputRatios) >= 1.0));
@@ -176,6 +184,12 @@ public final class Benchmark {
         figures.add(new Figure("database reads for " + (int) (badOnly.throughput() * Math.max(1, o.seconds() / 2)) + " checksum-broken keys",
                 badLookups, "0", badLookups == 0));
         figures.add(new Figure("good-key throughput drop with 404s at the same rate (floor, median)", median(floorDrops), "reference", true));
+        if (serverCpu != null) {
+            // What each request costs the server alone, load generator left out.
+            figures.add(new Figure("server CPU per key login / per client_credentials grant (median)", median(cpuRatios), "reference", true));
+            figures.add(new Figure("server CPU per refused checksum-broken key, ms", badOnly.serverCpuMillisPerRequest(), "reference", true));
+            figures.add(new Figure("server CPU per 404, ms", notFoundOnly.serverCpuMillisPerRequest(), "reference", true));
+        }
         return figures;
     }
 
@@ -223,6 +237,7 @@ public final class Benchmark {
         AtomicInteger errors = new AtomicInteger();
         List<Future<long[]>> results = new ArrayList<>();
         long start = System.nanoTime();
+        Duration cpuBefore = serverCpu == null ? null : serverCpu.get();
         for (int c = 0; c < connections; c++) {
             results.add(pool.submit(() -> {
                 long[] latencies = new long[1 << 16];
@@ -241,12 +256,13 @@ public final class Benchmark {
         List<long[]> all = new ArrayList<>();
         for (Future<long[]> f : results) all.add(f.get());
         double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpuMillis = cpuBefore == null ? Double.NaN : serverCpu.get().minus(cpuBefore).toNanos() / 1e6;
         pool.shutdown();
         long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         if (errors.get() > 0) log("  " + errors.get() + " unexpected answers in this round");
         double p99 = merged.length == 0 ? Double.NaN : merged[(int) Math.min(merged.length - 1, Math.ceil(merged.length * 0.99) - 1)] / 1e6;
         double p50 = merged.length == 0 ? Double.NaN : merged[merged.length / 2] / 1e6;
-        return new Round(merged.length / elapsed, p99, errors.get(), p50, merged.length);
+        return new Round(merged.length / elapsed, p99, errors.get(), p50, merged.length, cpuMillis / Math.max(1, merged.length));
     }
 
     /** A side load at a fixed rate, on its own connection, until stopped. */

@@ -229,6 +229,15 @@ public final class KeycloakServer implements BeforeAllCallback {
             return "http://127.0.0.1:" + managementPort + "/metrics";
         }
 
+        /** CPU time used so far by the server's processes (kc.sh and its JVM): the benchmark's cost figures. */
+        public Duration cpuTime() {
+            Process p = process;
+            if (p == null) return Duration.ZERO;
+            return Stream.concat(Stream.of(p.toHandle()), p.descendants())
+                    .map(h -> h.info().totalCpuDuration().orElse(Duration.ZERO))
+                    .reduce(Duration.ZERO, Duration::plus);
+        }
+
         @Override
         public String log() {
             try {
