@@ -27,7 +27,7 @@ class SchemaIT extends ServerTest {
         Map<String, Index> indexes = indexes("ORG_API_TOKEN");
         assertTrue(indexes.containsValue(new Index(true, List.of("KEY_DIGEST"))), "unique digest index for the one-read login: " + indexes);
         assertTrue(indexes.containsValue(new Index(true, List.of("NAME_SCOPE", "NAME_KEY"))), "unique names per realm or organization: " + indexes);
-        assertTrue(indexes.values().stream().anyMatch(i -> i.columns().equals(List.of("REALM_ID", "NAME_KEY"))), "list ordered by name: " + indexes);
+        assertTrue(indexes.values().stream().anyMatch(i -> i.columns().equals(List.of("REALM_ID", "NAME_KEY", "ID"))), "list ordered by name, then id: " + indexes);
         assertTrue(indexes.values().stream().anyMatch(i -> i.columns().equals(List.of("SERVICE_USER_ID"))), "cleanup by service identity: " + indexes);
         assertTrue(indexes.values().stream().anyMatch(i -> i.columns().equals(List.of("ORGANIZATION_ID"))), "filter by organization: " + indexes);
     }
