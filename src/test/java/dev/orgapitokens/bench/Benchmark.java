@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +51,16 @@ public final class Benchmark {
 
     /** One figure of the table. */
     public record Figure(String name, double value, String goal, boolean met) {
+        private static final String REFERENCE = "reference";
+
+        /** A figure with no goal of its own, reported to explain the others. */
+        static Figure reference(String name, double value) {
+            return new Figure(name, value, REFERENCE, true);
+        }
+
+        boolean isReference() {
+            return REFERENCE.equals(goal);
+        }
     }
 
     /** Requests per second and latency of one round. */
@@ -134,15 +144,8 @@ public final class Benchmark {
         List<Double> scaleRatios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
         for (int i = 1; i <= o.rounds(); i++) {
-            // ABBA order: every other round runs backwards, so a server still speeding up (or slowing
-            // down) favours neither side of a ratio once the rounds are taken together.
-            boolean forward = i % 2 == 1;
-            Round key = null, cc, smallRound = null;
-            if (forward) key = load(keyLogin, o.connections(), o.seconds(), 200);
-            else smallRound = load(smallKeyLogin, o.connections(), o.seconds(), 200);
-            cc = load(clientCredentials, o.connections(), o.seconds(), 200);
-            if (forward) smallRound = load(smallKeyLogin, o.connections(), o.seconds(), 200);
-            else key = load(keyLogin, o.connections(), o.seconds(), 200);
+            Round[] round = abbaRound(i, o, keyLogin, clientCredentials, smallKeyLogin);
+            Round key = round[0], cc = round[1], smallRound = round[2];
             throughputRatios.add(key.throughput() / cc.throughput());
             p99Ratios.add(key.p99Millis() / cc.p99Millis());
             scaleRatios.add(key.throughput() / smallRound.throughput());
@@ -189,14 +192,29 @@ public final class Benchmark {
         figures.add(new Figure("good-key throughput drop with bad keys (median)", median(drops), "<= 0.10", median(drops) <= 0.10));
         figures.add(new Figure("database reads for " + badOnly.requests() + " checksum-broken keys",
                 badLookups, "0", badLookups == 0));
-        figures.add(new Figure("good-key throughput drop with 404s at the same rate (floor, median)", median(floorDrops), "reference", true));
+        figures.add(Figure.reference("good-key throughput drop with 404s at the same rate (floor, median)", median(floorDrops)));
         if (serverCpu != null) {
             // What each request costs the server alone, load generator left out.
-            figures.add(new Figure("server CPU per key login / per client_credentials grant (median)", median(cpuRatios), "reference", true));
-            figures.add(new Figure("server CPU per refused checksum-broken key, ms", badOnly.serverCpuMillisPerRequest(), "reference", true));
-            figures.add(new Figure("server CPU per 404, ms", notFoundOnly.serverCpuMillisPerRequest(), "reference", true));
+            figures.add(Figure.reference("server CPU per key login / per client_credentials grant (median)", median(cpuRatios)));
+            figures.add(Figure.reference("server CPU per refused checksum-broken key, ms", badOnly.serverCpuMillisPerRequest()));
+            figures.add(Figure.reference("server CPU per 404, ms", notFoundOnly.serverCpuMillisPerRequest()));
         }
         return figures;
+    }
+
+    /**
+     * One round of the loads, in the order given in odd rounds and backwards in even ones (ABBA), so
+     * a server still speeding up (or slowing down) favours neither side of a ratio once the rounds
+     * are taken together. The results come back in the order given.
+     */
+    @SafeVarargs
+    private Round[] abbaRound(int round, Options o, Supplier<HttpRequest>... loads) throws Exception {
+        Round[] results = new Round[loads.length];
+        for (int n = 0; n < loads.length; n++) {
+            int index = round % 2 == 1 ? n : loads.length - 1 - n;
+            results[index] = load(loads[index], o.connections(), o.seconds(), 200);
+        }
+        return results;
     }
 
     /** Good-key throughput without and with a paced side load, in alternating order; the drops. */
@@ -433,7 +451,7 @@ public final class Benchmark {
         System.out.println("| figure | value | goal | met |");
         System.out.println("| --- | --- | --- | --- |");
         for (Figure f : figures) {
-            System.out.printf(Locale.ROOT, "| %s | %.3f | %s | %s |%n", f.name(), f.value(), f.goal(), "reference".equals(f.goal()) ? "-" : f.met() ? "yes" : "NO");
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %s | %s |%n", f.name(), f.value(), f.goal(), f.isReference() ? "-" : f.met() ? "yes" : "NO");
         }
     }
 
