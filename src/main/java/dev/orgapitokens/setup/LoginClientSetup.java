@@ -1,7 +1,7 @@
 package dev.orgapitokens.setup;
 
-import dev.orgapitokens.auth.ApiKeyAuthenticator;
-import dev.orgapitokens.auth.ApiTokenClaimsMapper;
+import dev.orgapitokens.login.ApiKeyAuthenticator;
+import dev.orgapitokens.login.ApiTokenClaimsMapper;
 import dev.orgapitokens.service.ServiceIdentities;
 import java.util.stream.Collectors;
 import org.keycloak.models.AuthenticationExecutionModel;
@@ -19,9 +19,9 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
  * only, no refresh tokens, no consent) bound to that flow, with the claims mapper. Pieces an
  * operator already has are left as they are.
  */
-public final class LoginClientSetup {
+final class LoginClientSetup {
 
-    public static final String FLOW_ALIAS = "org-api-tokens direct grant";
+    static final String FLOW_ALIAS = "org-api-tokens direct grant";
     static final String ORGANIZATION_SCOPE = "organization";
 
     private LoginClientSetup() {

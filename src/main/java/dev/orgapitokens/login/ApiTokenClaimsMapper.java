@@ -1,8 +1,10 @@
-package dev.orgapitokens.auth;
+package dev.orgapitokens.login;
 
 import dev.orgapitokens.service.ServiceIdentities;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
@@ -16,7 +18,7 @@ import org.keycloak.representations.IDToken;
 
 /**
  * Puts {@code api_token_id} and {@code sites} into access tokens of key logins, from the user
- * session notes the authenticator set: no extra database read per login.
+ * session notes of {@link LoginNotes}: no extra database read per login.
  */
 public class ApiTokenClaimsMapper extends AbstractOIDCProtocolMapper implements OIDCAccessTokenMapper, TokenIntrospectionTokenMapper {
 
@@ -31,11 +33,10 @@ public class ApiTokenClaimsMapper extends AbstractOIDCProtocolMapper implements 
     @Override
     protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
             KeycloakSession session, ClientSessionContext clientSessionCtx) {
-        String tokenId = userSession.getNote(ApiKeyAuthenticator.NOTE_TOKEN_ID);
+        String tokenId = LoginNotes.tokenId(userSession);
         if (tokenId == null) return; // not a key login
         token.getOtherClaims().put(ServiceIdentities.TOKEN_ID_CLAIM, tokenId);
-        String sites = userSession.getNote(ApiKeyAuthenticator.NOTE_SITES);
-        token.getOtherClaims().put(SITES_CLAIM, sites == null || sites.isEmpty() ? List.of() : List.of(sites.split(",")));
+        token.getOtherClaims().put(SITES_CLAIM, LoginNotes.sites(userSession));
     }
 
     public static ProtocolMapperModel model() {
@@ -43,7 +44,7 @@ public class ApiTokenClaimsMapper extends AbstractOIDCProtocolMapper implements 
         model.setName("org API token claims");
         model.setProtocolMapper(ID);
         model.setProtocol("openid-connect");
-        model.setConfig(new java.util.HashMap<>(java.util.Map.of(
+        model.setConfig(new HashMap<>(Map.of(
                 OIDCAttributeMapperHelper.INCLUDE_IN_ACCESS_TOKEN, "true",
                 OIDCAttributeMapperHelper.INCLUDE_IN_LIGHTWEIGHT_ACCESS_TOKEN, "true",
                 OIDCAttributeMapperHelper.INCLUDE_IN_INTROSPECTION, "true")));
