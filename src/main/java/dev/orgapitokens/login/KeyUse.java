@@ -10,7 +10,7 @@ import org.keycloak.models.UserModel;
  * admitted key what access tokens and gateway answers carry. Never the stored entity.
  */
 public record KeyUse(Outcome outcome, String tokenId, String role, List<String> sites, String organizationId,
-        UserModel identity, long retryAfterSeconds) {
+        Long expiresAt, UserModel identity, long retryAfterSeconds) {
 
     /** Why a key was refused, or SUCCESS; login events and metrics record {@link #tag()}, the caller never sees it. */
     public enum Outcome {
@@ -22,7 +22,7 @@ public record KeyUse(Outcome outcome, String tokenId, String role, List<String> 
     }
 
     static KeyUse refused(Outcome outcome, String tokenId) {
-        return new KeyUse(outcome, tokenId, null, null, null, null, 0);
+        return new KeyUse(outcome, tokenId, null, null, null, null, null, 0);
     }
 
     public boolean admitted() {

@@ -42,8 +42,9 @@ public final class KeyVerifier {
         UserModel identity = session.users().getUserById(realm, token.getServiceUserId());
         if (identity == null || !identity.isEnabled()) return KeyUse.refused(Outcome.SERVICE_IDENTITY_MISSING, id);
         long retryAfter = LoginRateLimiter.acquire(session, realm, id);
-        if (retryAfter > 0) return new KeyUse(Outcome.RATE_LIMITED, id, null, null, null, null, retryAfter);
-        return new KeyUse(Outcome.SUCCESS, id, token.getRole(), StoredLists.read(token.getSites()), token.getOrganizationId(), identity, 0);
+        if (retryAfter > 0) return new KeyUse(Outcome.RATE_LIMITED, id, null, null, null, null, null, retryAfter);
+        return new KeyUse(Outcome.SUCCESS, id, token.getRole(), StoredLists.read(token.getSites()), token.getOrganizationId(),
+                token.getExpiresAt(), identity, 0);
     }
 
     static boolean addressAllowed(ApiTokenEntity token, String remoteAddress) {

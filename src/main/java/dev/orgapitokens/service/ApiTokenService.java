@@ -119,10 +119,12 @@ public class ApiTokenService {
         }
         TokenPolicy.of(realm).checkLifetime(input.expiresAtSet() ? input.expiresAt() : token.getExpiresAt(), Time.currentTimeMillis());
         if (input.name() != null) applyName(token, input.name());
+        boolean sitesChanged = input.sites() != null && !StoredLists.write(input.sites()).equals(token.getSites());
         if (input.sites() != null) token.setSites(StoredLists.write(input.sites()));
         if (input.expiresAtSet()) token.setExpiresAt(input.expiresAt());
         if (input.allowedCidrsSet()) token.setAllowedCidrs(StoredLists.write(input.allowedCidrs()));
-        if (input.role() != null && !input.role().roleName().equals(token.getRole())) {
+        boolean roleChanged = input.role() != null && !input.role().roleName().equals(token.getRole());
+        if (roleChanged) {
             UserModel identity = identity(token);
             if (identity == null) {
                 // its user was removed behind Keycloak's back (no removal event): give the token a new one
@@ -132,6 +134,10 @@ public class ApiTokenService {
                 ServiceIdentities.changeRole(session, realm, identity, TokenRole.byName(token.getRole()).orElseThrow(), input.role());
             }
             token.setRole(input.role().roleName());
+        }
+        if (sitesChanged && !roleChanged) {
+            UserModel identity = identity(token);
+            if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity); // their sites claim is out of date
         }
         token.setUpdatedAt(Time.currentTimeMillis());
         writeChecked(token, store::flush);
@@ -150,7 +156,7 @@ public class ApiTokenService {
         token.setUpdatedAt(Time.currentTimeMillis());
         store.flush();
         UserModel identity = identity(token);
-        if (identity != null) ServiceIdentities.endSessions(session, realm, identity);
+        if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
 
         ApiTokenRepresentation rotated = ApiTokenRepresentation.withKey(token, key);
         recordEvent(caller, OperationType.ACTION, rotated);
@@ -205,7 +211,7 @@ public class ApiTokenService {
         token.setUpdatedAt(Time.currentTimeMillis());
         store.flush();
         UserModel identity = identity(token);
-        if (identity != null) ServiceIdentities.endSessions(session, realm, identity);
+        if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
         LOG.infof("API token %s in realm %s was reported exposed and is revoked until rotated", token.getId(), realm.getName());
         TokenMetrics.operation("report");
     }

@@ -1,5 +1,6 @@
 package dev.orgapitokens.service;
 
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.RealmModel;
@@ -48,10 +49,18 @@ public final class ServiceIdentities {
         RoleModel previous = realm.getRole(from.roleName());
         if (previous != null) user.deleteRoleMapping(previous);
         user.grantRole(granted);
-        endSessions(session, realm, user);
+        revokeIssuedTokens(session, realm, user);
     }
 
-    static void endSessions(KeycloakSession session, RealmModel realm, UserModel user) {
+    /**
+     * Makes every access token issued to the identity so far inactive (SPEC §5): Keycloak's
+     * not-before of the user, which introspection checks on every node, and the end of any session.
+     * Not-before counts whole seconds and refuses tokens issued before it, so it is set one second
+     * ahead: a token issued earlier in this same second is refused too (the claims mapper lifts the
+     * iat of logins made after the change to it).
+     */
+    static void revokeIssuedTokens(KeycloakSession session, RealmModel realm, UserModel user) {
+        session.users().setNotBeforeForUser(realm, user, Time.currentTime() + 1);
         session.sessions().removeUserSessions(realm, user);
     }
 
