@@ -125,6 +125,44 @@ class ClusterIT {
         assertEquals(404, Http.get(tokens(nodeB) + "/" + token.id, admin(nodeB)).status(), "node B no longer has the token");
     }
 
+    /** SPEC §5: access tokens issued on node B stop introspecting as active on B the moment the token changes on A. */
+    @Test
+    @Order(3)
+    void issuedAccessTokensFollowAChangeOnTheOtherNode() {
+        String admin = admin(nodeA);
+        Http.Response api = Http.postJson(nodeA.url() + "/admin/realms/" + REALM + "/clients", admin, Map.of("clientId", "cluster-api",
+                "publicClient", false, "secret", "cluster-secret", "standardFlowEnabled", false, "serviceAccountsEnabled", true));
+        assertEquals(201, api.status(), api.describe());
+        String loginClient = Http.get(nodeA.url() + "/admin/realms/" + REALM + "/clients?clientId=org-api-tokens", admin).json().get(0).get("id").asText();
+        assertEquals(201, Http.postJson(nodeA.url() + "/admin/realms/" + REALM + "/clients/" + loginClient + "/protocol-mappers/models", admin,
+                Map.of("name", "cluster-api audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
+                        "config", Map.of("included.client.audience", "cluster-api", "access.token.claim", "true", "introspection.token.claim", "true"))).status());
+
+        Token token = create("followed-on-b", "observer");
+        String issued = KeyLogin.withForm(nodeB.url(), REALM, token.key).json().get("access_token").asText();
+        assertTrue(activeOnB(issued), "a fresh key token introspects as active on node B");
+        assertEquals(200, Http.putJson(tokens(nodeA) + "/" + token.id, admin, Map.of("role", "helpdesk")).status());
+        assertFalse(activeOnB(issued), "after a role change on A, B answers inactive for the token issued before");
+
+        String second = KeyLogin.withForm(nodeB.url(), REALM, token.key).json().get("access_token").asText();
+        assertTrue(activeOnB(second));
+        Http.Response rotated = Http.send("POST", tokens(nodeA) + "/" + token.id + "/rotate", admin, null, null);
+        assertEquals(200, rotated.status(), rotated.describe());
+        assertFalse(activeOnB(second), "after a rotation on A");
+
+        String third = KeyLogin.withForm(nodeB.url(), REALM, rotated.json().get("key").asText()).json().get("access_token").asText();
+        assertTrue(activeOnB(third));
+        assertEquals(204, Http.delete(tokens(nodeA) + "/" + token.id, admin).status());
+        assertFalse(activeOnB(third), "after a delete on A");
+    }
+
+    private boolean activeOnB(String accessToken) {
+        Http.Response r = Http.postForm(nodeB.url() + "/realms/" + REALM + "/protocol/openid-connect/token/introspect",
+                Map.of("client_id", "cluster-api", "client_secret", "cluster-secret", "token", accessToken));
+        assertEquals(200, r.status(), r.describe());
+        return r.json().get("active").asBoolean();
+    }
+
     /**
      * The realm policy set on node A holds on node B at once (realm cache invalidation), and the
      * per-token allowance is one for the cluster: logins spread over both nodes draw on it together.
