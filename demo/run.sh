@@ -58,7 +58,7 @@ Try the REST API in another terminal:
       -d '{"name":"ci-pipeline","role":"observer","sites":["*"]}' $BASE/realms/demo/org-api-tokens
 
   # log in with the key: a normal access token carrying the role
-  curl -s -d grant_type=password -d client_id=org-api-tokens -d "api_key=<key>" \\
+  curl -s -d grant_type=urn:org-api-tokens:grant-type:api-key -d client_id=org-api-tokens -d "api_key=<key>" \\
       $BASE/realms/demo/protocol/openid-connect/token
 
   # list, edit, delete (use the id from the create answer)

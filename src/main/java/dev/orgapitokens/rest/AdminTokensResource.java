@@ -1,7 +1,6 @@
 package dev.orgapitokens.rest;
 
 import dev.orgapitokens.service.Caller;
-import dev.orgapitokens.service.JsonBodies;
 import dev.orgapitokens.service.TokenPolicy;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -15,7 +14,7 @@ import org.keycloak.models.RealmModel;
 /** The admin front door: the shared token calls, plus the realm policy, which only administrators set. */
 public class AdminTokensResource extends TokensResource {
 
-    public AdminTokensResource(KeycloakSession session, RealmModel realm, Access access) {
+    AdminTokensResource(KeycloakSession session, RealmModel realm, AdminAccess access) {
         super(session, realm, access);
     }
 
@@ -32,6 +31,7 @@ public class AdminTokensResource extends TokensResource {
     @Produces(MediaType.APPLICATION_JSON)
     public TokenPolicy updateSettings(InputStream body) {
         Caller caller = access.writer();
-        return service.updateSettings(caller, JsonBodies.read(body));
+        TokenPolicy updated = PolicyInput.apply(service.settings(), JsonBodies.read(body));
+        return refusing(() -> service.updateSettings(caller, updated));
     }
 }

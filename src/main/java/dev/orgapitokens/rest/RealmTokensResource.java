@@ -1,9 +1,10 @@
 package dev.orgapitokens.rest;
 
-import dev.orgapitokens.service.ApiTokenRepresentation;
-import dev.orgapitokens.service.ApiTokenService;
-import dev.orgapitokens.service.KeyVerifier;
-import dev.orgapitokens.service.RateLimitResponses;
+import dev.orgapitokens.login.KeyRefusals;
+import dev.orgapitokens.login.KeyUse;
+import dev.orgapitokens.login.KeyVerifier;
+import dev.orgapitokens.login.PresentedKey;
+import dev.orgapitokens.service.TokenMetrics;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -14,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -24,24 +24,21 @@ import org.keycloak.models.RealmModel;
  */
 public class RealmTokensResource extends TokensResource {
 
-    public RealmTokensResource(KeycloakSession session, RealmModel realm, Access access) {
-        super(session, realm, access);
+    RealmTokensResource(KeycloakSession session, RealmModel realm) {
+        super(session, realm, new RealmAccess(session, realm));
     }
 
     /** 200 with the token (never the key) when the key may be used from here; else the same 401 as a key login. */
     @GET
     @Path("self")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response self(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam("X-API-Key") String apiKey) {
-        String key = KeyVerifier.presentedKey(null, apiKey, authorization);
-        ApiTokenService.KeyCheck check = service.checkKey(key, session.getContext().getConnection().getRemoteAddr());
-        if (check.retryAfterSeconds() > 0) return RateLimitResponses.tooManyRequests(check.retryAfterSeconds());
-        ApiTokenRepresentation token = check.token();
-        if (token == null) {
-            return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(Map.of("error", "invalid_grant", "error_description", "Invalid API key")).build();
-        }
-        return Response.ok(token, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+    public Response self(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(PresentedKey.HEADER) String apiKey) {
+        String key = PresentedKey.from(null, apiKey, authorization);
+        KeyUse use = KeyVerifier.verify(session, realm, key, session.getContext().getConnection().getRemoteAddr(), TokenMetrics.Path.GATEWAY);
+        if (!use.admitted()) return KeyRefusals.of(use);
+        // the verifier's read loaded the token into this session's persistence context: no second read
+        return Response.ok(refusing(() -> service.get(use.tokenId())), MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store").build();
     }
 
     /** Anyone who finds a key can kill it; the answer is the same whether or not the key was valid. */
@@ -49,8 +46,8 @@ public class RealmTokensResource extends TokensResource {
     @Path("revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response revoke(@FormParam("api_key") String apiKey) {
+    public Response revoke(@FormParam(PresentedKey.FORM_FIELD) String apiKey) {
         service.reportExposed(apiKey);
-        return Response.ok(Map.of("status", "received"), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(status("received"), MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -3,8 +3,8 @@ package dev.orgapitokens.rest;
 import dev.orgapitokens.service.ApiTokenRepresentation;
 import dev.orgapitokens.service.ApiTokenService;
 import dev.orgapitokens.service.Caller;
-import dev.orgapitokens.service.JsonBodies;
-import dev.orgapitokens.service.TokenInput;
+import dev.orgapitokens.service.TokenRefusal;
+import dev.orgapitokens.service.TokenRole;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -16,37 +16,38 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
  * The token calls of SPEC §4, shared by both front doors; each door supplies its own
- * {@link Access}. Parse, authorize, call the service, map the result: nothing else lives here.
+ * {@link TokenAccess}. Parse, authorize, call the service, map the result: nothing else lives here.
  */
 public class TokensResource {
 
-    /** How a front door decides who may read and who may write. */
-    public interface Access {
-        Caller reader();
-
-        Caller writer();
-
-        /** Whether {@link #writer()} would succeed, without failing: lets a UI hide write controls. */
-        boolean canWrite();
-    }
-
     protected final KeycloakSession session;
     protected final RealmModel realm;
-    protected final Access access;
+    protected final TokenAccess access;
     protected final ApiTokenService service;
 
-    public TokensResource(KeycloakSession session, RealmModel realm, Access access) {
+    TokensResource(KeycloakSession session, RealmModel realm, TokenAccess access) {
         this.session = session;
         this.realm = realm;
         this.access = access;
         this.service = new ApiTokenService(session, realm);
+    }
+
+    /** A role as the consoles list it. */
+    public record RoleChoice(String name, String displayName) {
+    }
+
+    /** What a console needs before it draws the page. */
+    public record AccessInfo(boolean view, boolean manage, List<RoleChoice> roles) {
     }
 
     @GET
@@ -54,33 +55,37 @@ public class TokensResource {
     public List<ApiTokenRepresentation> list(@QueryParam("first") String first, @QueryParam("max") String max,
             @QueryParam("search") String search, @QueryParam("role") String role,
             @QueryParam("organizationId") String organizationId) {
-        return service.list(access.reader(), first, max, search, role, organizationId);
+        Caller caller = access.reader();
+        ApiTokenService.ListQuery query = ListInput.parse(first, max, search, role, organizationId);
+        return refusing(() -> service.list(caller, query));
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response create(InputStream body) {
         Caller caller = access.writer();
-        ApiTokenRepresentation created = service.create(caller,
-                TokenInput.forCreate(JsonBodies.read(body), Time.currentTimeMillis()));
+        var input = TokenInput.forCreate(JsonBodies.read(body), Time.currentTimeMillis());
+        ApiTokenRepresentation created = refusing(() -> service.create(caller, input));
         return Response.created(session.getContext().getUri().getAbsolutePathBuilder().path(created.id()).build())
                 .entity(created).type(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
     }
 
-    /** What the caller may do here: {@code {"view": true, "manage": false}}; 403 when they may not even read. */
+    /** What the caller may do here and the roles a token can have; 403 when they may not even read. */
     @GET
     @Path("access")
     @Produces(MediaType.APPLICATION_JSON)
-    public java.util.Map<String, Boolean> access() {
+    public AccessInfo access() {
         access.reader();
-        return java.util.Map.of("view", true, "manage", access.canWrite());
+        List<RoleChoice> roles = Arrays.stream(TokenRole.values()).map(r -> new RoleChoice(r.roleName(), r.displayName())).toList();
+        return new AccessInfo(true, access.canWrite(), roles);
     }
 
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public ApiTokenRepresentation get(@PathParam("id") String id) {
-        return service.get(access.reader(), id);
+        Caller caller = access.reader();
+        return refusing(() -> service.get(caller, id));
     }
 
     @PUT
@@ -88,14 +93,18 @@ public class TokensResource {
     @Produces(MediaType.APPLICATION_JSON)
     public ApiTokenRepresentation update(@PathParam("id") String id, InputStream body) {
         Caller caller = access.writer();
-        return service.update(caller, id, TokenInput.forUpdate(JsonBodies.read(body), Time.currentTimeMillis()));
+        var input = TokenInput.forUpdate(JsonBodies.read(body), Time.currentTimeMillis());
+        return refusing(() -> service.update(caller, id, input));
     }
 
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
         Caller caller = access.writer();
-        service.delete(caller, id);
+        refusing(() -> {
+            service.delete(caller, id);
+            return null;
+        });
         return Response.noContent().build();
     }
 
@@ -104,6 +113,20 @@ public class TokensResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response rotate(@PathParam("id") String id) {
         Caller caller = access.writer();
-        return Response.ok(service.rotate(caller, id), MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+        ApiTokenRepresentation rotated = refusing(() -> service.rotate(caller, id));
+        return Response.ok(rotated, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+    }
+
+    /** Runs a service call, answering a broken token rule with its JSON error. */
+    static <T> T refusing(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (TokenRefusal refusal) {
+            throw ApiTokenErrors.of(refusal);
+        }
+    }
+
+    static Map<String, String> status(String status) {
+        return Map.of("status", status);
     }
 }

@@ -3,6 +3,7 @@ package dev.orgapitokens.service;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.orgapitokens.model.ApiTokenEntity;
+import dev.orgapitokens.model.StoredLists;
 import java.util.List;
 
 /** The token resource of SPEC §3. {@code key} is set only in create and rotate responses. */

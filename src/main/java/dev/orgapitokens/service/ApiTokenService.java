@@ -3,26 +3,36 @@ package dev.orgapitokens.service;
 import dev.orgapitokens.key.ApiKeys;
 import dev.orgapitokens.model.ApiTokenEntity;
 import dev.orgapitokens.model.ApiTokenStore;
+import dev.orgapitokens.model.StoredLists;
 import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.organization.OrganizationProvider;
 
-/** The rules both REST front doors share: validation, storage, service identities, admin events. */
+/**
+ * The token rules both REST front doors and the lifecycle listeners share: storage, service
+ * identities, realm policy, admin events. Refusals are {@link TokenRefusal}s.
+ */
 public class ApiTokenService {
 
     public static final String RESOURCE_TYPE = "ORG_API_TOKEN";
     public static final String SETTINGS_RESOURCE_TYPE = "ORG_API_TOKEN_SETTINGS";
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ApiTokenService.class);
-    static final int DEFAULT_PAGE = 100;
-    static final int MAX_PAGE = 1000;
+    /** The first segment of every admin event's resource path. */
+    public static final String RESOURCE_PATH = "org-api-tokens";
+    public static final int DEFAULT_PAGE = 100;
+    public static final int MAX_PAGE = 1000;
+    private static final Logger LOG = Logger.getLogger(ApiTokenService.class);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -34,31 +44,33 @@ public class ApiTokenService {
         this.store = new ApiTokenStore(session);
     }
 
-    public List<ApiTokenRepresentation> list(Caller caller, String first, String max, String search, String role, String organizationId) {
-        int firstResult = integerParam("first", first, 0);
-        if (firstResult < 0) throw ApiTokenErrors.badRequest("first must be 0 or more");
-        int maxResults = integerParam("max", max, DEFAULT_PAGE);
-        if (maxResults < 1) throw ApiTokenErrors.badRequest("max must be 1 or more");
-        String roleFilter = blankToNull(role);
-        if (roleFilter != null && TokenRole.byName(roleFilter).isEmpty()) {
-            throw ApiTokenErrors.badRequest("Unknown role '" + roleFilter + "': use one of " + TokenRole.allNames());
+    /** What a list call asks for; null filters do not filter. {@code first} ≥ 0 and {@code max} ≥ 1 are checked by the parser. */
+    public record ListQuery(int first, int max, String search, TokenRole role, String organizationId) {
+    }
+
+    public List<ApiTokenRepresentation> list(Caller caller, ListQuery q) {
+        if (q.organizationId() != null && !caller.reaches(q.organizationId())) {
+            throw TokenRefusal.forbidden("You are not a member of organization '" + q.organizationId() + "'");
         }
-        String organizationFilter = blankToNull(organizationId);
-        if (organizationFilter != null && !caller.reaches(organizationFilter)) {
-            throw ApiTokenErrors.forbidden("You are not a member of organization '" + organizationFilter + "'");
-        }
-        ApiTokenStore.Query query = new ApiTokenStore.Query(realm.getId(), organizationFilter, caller.organizations(), roleFilter,
-                search == null || search.isEmpty() ? null : search, firstResult, Math.min(maxResults, MAX_PAGE));
+        ApiTokenStore.Query query = new ApiTokenStore.Query(realm.getId(), q.organizationId(), caller.organizations(),
+                q.role() == null ? null : q.role().roleName(), q.search(), q.first(), Math.min(q.max(), MAX_PAGE));
         return store.list(query).stream().map(ApiTokenRepresentation::of).toList();
     }
 
     public ApiTokenRepresentation get(Caller caller, String id) {
         ApiTokenEntity token = store.find(realm.getId(), id);
-        if (token == null || !caller.reaches(token.getOrganizationId())) throw ApiTokenErrors.notFound();
+        if (token == null || !caller.reaches(token.getOrganizationId())) throw TokenRefusal.notFound();
         return ApiTokenRepresentation.of(token);
     }
 
-    public ApiTokenRepresentation create(Caller caller, TokenInput input) {
+    /** The token a key just proved (the gateway's {@code /self}); no caller check: the key was the credential. */
+    public ApiTokenRepresentation get(String id) {
+        ApiTokenEntity token = store.find(realm.getId(), id);
+        if (token == null) throw TokenRefusal.notFound();
+        return ApiTokenRepresentation.of(token);
+    }
+
+    public ApiTokenRepresentation create(Caller caller, TokenChanges input) {
         long now = Time.currentTimeMillis();
         OrganizationModel organization = organizationFor(caller, input.organizationId());
         String organizationId = organization == null ? null : organization.getId();
@@ -69,7 +81,7 @@ public class ApiTokenService {
         if (policy.maxTokens() != null) {
             store.lockRealm(realm.getId()); // creates in this realm wait here, so concurrent ones cannot overshoot the limit
             if (store.countInScopeForUpdate(nameScope, policy.maxTokens()) >= policy.maxTokens()) {
-                throw ApiTokenErrors.limitReached("This realm allows at most " + policy.maxTokens() + " API tokens "
+                throw TokenRefusal.limitReached("This realm allows at most " + policy.maxTokens() + " API tokens "
                         + (organizationId != null ? "per organization" : "outside organizations") + "; delete one first");
             }
         }
@@ -92,7 +104,7 @@ public class ApiTokenService {
 
         UserModel identity = ServiceIdentities.create(session, realm, token.getId(), input.role(), organization);
         token.setServiceUserId(identity.getId());
-        insert(token);
+        writeChecked(token, () -> store.insert(token));
 
         ApiTokenRepresentation created = ApiTokenRepresentation.withKey(token, key);
         recordEvent(caller, OperationType.CREATE, created);
@@ -100,17 +112,19 @@ public class ApiTokenService {
         return created;
     }
 
-    public ApiTokenRepresentation update(Caller caller, String id, TokenInput input) {
+    public ApiTokenRepresentation update(Caller caller, String id, TokenChanges input) {
         ApiTokenEntity token = require(caller, id);
-        if (input.organizationIdSet() && !java.util.Objects.equals(input.organizationId(), token.getOrganizationId())) {
-            throw ApiTokenErrors.badRequest("organizationId cannot be changed; create a new token in the other organization");
+        if (input.organizationIdSet() && !Objects.equals(input.organizationId(), token.getOrganizationId())) {
+            throw TokenRefusal.invalid("organizationId", "organizationId cannot be changed; create a new token in the other organization");
         }
         TokenPolicy.of(realm).checkLifetime(input.expiresAtSet() ? input.expiresAt() : token.getExpiresAt(), Time.currentTimeMillis());
         if (input.name() != null) applyName(token, input.name());
+        boolean sitesChanged = input.sites() != null && !StoredLists.write(input.sites()).equals(token.getSites());
         if (input.sites() != null) token.setSites(StoredLists.write(input.sites()));
         if (input.expiresAtSet()) token.setExpiresAt(input.expiresAt());
         if (input.allowedCidrsSet()) token.setAllowedCidrs(StoredLists.write(input.allowedCidrs()));
-        if (input.role() != null && !input.role().roleName().equals(token.getRole())) {
+        boolean roleChanged = input.role() != null && !input.role().roleName().equals(token.getRole());
+        if (roleChanged) {
             UserModel identity = identity(token);
             if (identity == null) {
                 // its user was removed behind Keycloak's back (no removal event): give the token a new one
@@ -121,8 +135,12 @@ public class ApiTokenService {
             }
             token.setRole(input.role().roleName());
         }
+        if (sitesChanged && !roleChanged) {
+            UserModel identity = identity(token);
+            if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity); // their sites claim is out of date
+        }
         token.setUpdatedAt(Time.currentTimeMillis());
-        flush(token);
+        writeChecked(token, store::flush);
 
         ApiTokenRepresentation updated = ApiTokenRepresentation.of(token);
         recordEvent(caller, OperationType.UPDATE, updated);
@@ -136,9 +154,9 @@ public class ApiTokenService {
         setKey(token, key);
         token.setExposed(false);
         token.setUpdatedAt(Time.currentTimeMillis());
-        flush(token);
+        store.flush();
         UserModel identity = identity(token);
-        if (identity != null) ServiceIdentities.endSessions(session, realm, identity);
+        if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
 
         ApiTokenRepresentation rotated = ApiTokenRepresentation.withKey(token, key);
         recordEvent(caller, OperationType.ACTION, rotated);
@@ -149,35 +167,29 @@ public class ApiTokenService {
     public void delete(Caller caller, String id) {
         ApiTokenEntity token = require(caller, id);
         ApiTokenRepresentation deleted = ApiTokenRepresentation.of(token);
-        UserModel identity = identity(token);
-        store.delete(token);
-        if (identity != null) ServiceIdentities.remove(session, realm, identity);
+        deleteWithIdentity(token);
         recordEvent(caller, OperationType.DELETE, deleted);
         TokenMetrics.operation("delete");
     }
 
-    /** The outcome of a gateway check: the token, or why not (a refusal, or the seconds until the rate limit renews). */
-    public record KeyCheck(ApiTokenRepresentation token, long retryAfterSeconds) {
-    }
-
-    /** The gateway check: the token a key stands for, if the key may be used from this address now. */
-    public KeyCheck checkKey(String key, String remoteAddress) {
-        KeyVerifier.Admission admission = KeyVerifier.admit(session, realm, key, remoteAddress, TokenMetrics.Path.GATEWAY);
-        return new KeyCheck(admission.admitted() ? ApiTokenRepresentation.of(admission.token()) : null, admission.retryAfterSeconds());
+    /** Keycloak deletes an organization's managed members first (each removal deletes its token); this catches whatever is left. */
+    public void deleteTokensOf(OrganizationModel organization) {
+        for (ApiTokenEntity token : store.findByOrganization(organization.getId())) {
+            deleteWithIdentity(token);
+        }
     }
 
     public TokenPolicy settings() {
         return TokenPolicy.of(realm);
     }
 
-    /** Changes the realm policy; takes effect at once for new logins and later token changes. */
-    public TokenPolicy updateSettings(Caller caller, byte[] body) {
-        TokenPolicy updated = TokenPolicy.of(realm).with(body);
+    /** Stores a changed realm policy; takes effect at once for new logins and later token changes. */
+    public TokenPolicy updateSettings(Caller caller, TokenPolicy updated) {
         updated.store(realm);
         caller.events()
                 .operation(OperationType.UPDATE)
                 .resource(SETTINGS_RESOURCE_TYPE)
-                .resourcePath("org-api-tokens", "settings")
+                .resourcePath(RESOURCE_PATH, "settings")
                 .representation(updated)
                 .success();
         TokenMetrics.operation("settings");
@@ -199,7 +211,7 @@ public class ApiTokenService {
         token.setUpdatedAt(Time.currentTimeMillis());
         store.flush();
         UserModel identity = identity(token);
-        if (identity != null) ServiceIdentities.endSessions(session, realm, identity);
+        if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
         LOG.infof("API token %s in realm %s was reported exposed and is revoked until rotated", token.getId(), realm.getName());
         TokenMetrics.operation("report");
     }
@@ -210,9 +222,15 @@ public class ApiTokenService {
      */
     private ApiTokenEntity require(Caller caller, String id) {
         ApiTokenEntity token = store.findForUpdate(realm.getId(), id);
-        if (token == null || !caller.reaches(token.getOrganizationId())) throw ApiTokenErrors.notFound();
+        if (token == null || !caller.reaches(token.getOrganizationId())) throw TokenRefusal.notFound();
         caller.organizationWriteCheck().accept(token.getOrganizationId());
         return token;
+    }
+
+    private void deleteWithIdentity(ApiTokenEntity token) {
+        UserModel identity = identity(token);
+        store.delete(token);
+        if (identity != null) session.users().removeUser(realm, identity);
     }
 
     /**
@@ -224,14 +242,14 @@ public class ApiTokenService {
         if (requested != null) {
             OrganizationModel organization = requireOrganization(requested);
             if (!caller.reaches(requested)) {
-                throw ApiTokenErrors.forbidden("You are not a member of organization '" + requested + "'");
+                throw TokenRefusal.forbidden("You are not a member of organization '" + requested + "'");
             }
             return organization;
         }
         if (caller.organizations() == null || caller.organizations().isEmpty()) return null;
         if (caller.organizations().size() > 1) {
-            throw ApiTokenErrors.badRequest("You belong to several organizations: set organizationId to one of "
-                    + String.join(", ", new java.util.TreeSet<>(caller.organizations())));
+            throw TokenRefusal.invalid("organizationId", "You belong to several organizations: set organizationId to one of "
+                    + String.join(", ", new TreeSet<>(caller.organizations())));
         }
         return requireOrganization(caller.organizations().iterator().next());
     }
@@ -242,7 +260,7 @@ public class ApiTokenService {
 
     private void applyName(ApiTokenEntity token, String name) {
         String nameKey = ApiTokenStore.nameKey(name);
-        if (store.nameTaken(token.getNameScope(), nameKey, token.getId())) throw ApiTokenErrors.nameTaken(name);
+        if (store.nameTaken(token.getNameScope(), nameKey, token.getId())) throw TokenRefusal.nameTaken(name);
         token.setName(name);
         token.setNameKey(nameKey);
     }
@@ -255,60 +273,42 @@ public class ApiTokenService {
     private OrganizationModel requireOrganization(String organizationId) {
         OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
         if (organizations == null || !organizations.isEnabled()) {
-            throw ApiTokenErrors.badRequest("Organizations are not enabled in this realm, so organizationId must be null");
+            throw TokenRefusal.invalid("organizationId", "Organizations are not enabled in this realm, so organizationId must be null");
         }
         OrganizationModel organization = organizations.getById(organizationId);
         if (organization == null) {
-            throw ApiTokenErrors.badRequest("No organization with id '" + organizationId + "' in this realm");
+            throw TokenRefusal.invalid("organizationId", "No organization with id '" + organizationId + "' in this realm");
         }
         return organization;
     }
 
-    /** The pre-check in applyName gives the usual 409; the unique index decides races between concurrent requests. */
-    private void insert(ApiTokenEntity token) {
+    /**
+     * Runs a write whose flush may hit the unique name index. The pre-check in applyName gives the
+     * usual 409; the index decides races between concurrent requests. Keycloak's entity manager
+     * reports such a violation as a ModelDuplicateException (a driver may also surface it as a
+     * PersistenceException with SQLState class 23): either way the caller gets our conflict answer.
+     */
+    private static void writeChecked(ApiTokenEntity token, Runnable write) {
         try {
-            store.insert(token);
+            write.run();
+        } catch (ModelDuplicateException e) {
+            throw TokenRefusal.nameTaken(token.getName());
         } catch (PersistenceException e) {
-            throw conflictOr(e, token);
-        }
-    }
-
-    private void flush(ApiTokenEntity token) {
-        try {
-            store.flush();
-        } catch (PersistenceException e) {
-            throw conflictOr(e, token);
-        }
-    }
-
-    private static RuntimeException conflictOr(PersistenceException e, ApiTokenEntity token) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                return ApiTokenErrors.nameTaken(token.getName());
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                    throw TokenRefusal.nameTaken(token.getName());
+                }
             }
+            throw e;
         }
-        return e;
     }
 
     private void recordEvent(Caller caller, OperationType operation, ApiTokenRepresentation token) {
         caller.events()
                 .operation(operation)
                 .resource(RESOURCE_TYPE)
-                .resourcePath("org-api-tokens", token.id())
+                .resourcePath(RESOURCE_PATH, token.id())
                 .representation(token.withoutKey())
                 .success();
-    }
-
-    private static int integerParam(String name, String value, int defaultValue) {
-        if (value == null || value.isEmpty()) return defaultValue;
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw ApiTokenErrors.badRequest(name + " must be an integer");
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 }

@@ -1,12 +1,13 @@
 package dev.orgapitokens.service;
 
-import dev.orgapitokens.setup.RealmSetup;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.OrganizationModel;
-import org.keycloak.organization.OrganizationProvider;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.organization.OrganizationProvider;
 import org.keycloak.representations.AccessToken;
 
 /**
@@ -17,8 +18,9 @@ public final class ServiceIdentities {
 
     /** User attribute that marks a service identity and names its token. */
     public static final String TOKEN_ID_ATTRIBUTE = "org_api_token_id";
-    /** Access-token claim set by key logins. */
+    /** Access-token claim (and login event detail) naming the token of a key login. */
     public static final String TOKEN_ID_CLAIM = "api_token_id";
+    /** The public client keys log in with (SPEC §5). */
     public static final String LOGIN_CLIENT_ID = "org-api-tokens";
     static final String USERNAME_PREFIX = "api-token-";
 
@@ -27,6 +29,7 @@ public final class ServiceIdentities {
 
     /** With an organization, the identity becomes a managed member: removing it from the organization deletes it, and its token. */
     static UserModel create(KeycloakSession session, RealmModel realm, String tokenId, TokenRole role, OrganizationModel organization) {
+        RoleModel granted = realmRole(realm, role);
         UserModel user = session.users().addUser(realm, KeycloakModelUtils.generateId(), USERNAME_PREFIX + tokenId, false, false);
         user.setEnabled(true);
         // A complete default user profile, so no required action (verify profile/email) blocks a key login.
@@ -36,23 +39,42 @@ public final class ServiceIdentities {
         user.setEmail(USERNAME_PREFIX + tokenId + "@org-api-tokens.invalid");
         user.setEmailVerified(true);
         user.setSingleAttribute(TOKEN_ID_ATTRIBUTE, tokenId);
-        user.grantRole(RealmSetup.tokenRole(realm, role));
+        user.grantRole(granted);
         if (organization != null) session.getProvider(OrganizationProvider.class).addManagedMember(organization, user);
         return user;
     }
 
     static void changeRole(KeycloakSession session, RealmModel realm, UserModel user, TokenRole from, TokenRole to) {
-        user.deleteRoleMapping(RealmSetup.tokenRole(realm, from));
-        user.grantRole(RealmSetup.tokenRole(realm, to));
-        endSessions(session, realm, user);
+        RoleModel granted = realmRole(realm, to);
+        RoleModel previous = realm.getRole(from.roleName());
+        if (previous != null) user.deleteRoleMapping(previous);
+        user.grantRole(granted);
+        revokeIssuedTokens(session, realm, user);
     }
 
-    static void endSessions(KeycloakSession session, RealmModel realm, UserModel user) {
+    /**
+     * Makes every access token issued to the identity so far inactive (SPEC §5): Keycloak's
+     * not-before of the user, which introspection checks on every node, and the end of any session.
+     * Not-before counts whole seconds and refuses tokens issued before it, so it is set one second
+     * ahead: a token issued earlier in this same second is refused too (the claims mapper lifts the
+     * iat of logins made after the change to it).
+     */
+    static void revokeIssuedTokens(KeycloakSession session, RealmModel realm, UserModel user) {
+        session.users().setNotBeforeForUser(realm, user, Time.currentTime() + 1);
         session.sessions().removeUserSessions(realm, user);
     }
 
-    static void remove(KeycloakSession session, RealmModel realm, UserModel user) {
-        session.users().removeUser(realm, user);
+    /**
+     * The realm role of a token role. Setup creates the four roles at start-up and with every new
+     * realm; one missing now was deleted by an administrator since.
+     */
+    private static RoleModel realmRole(RealmModel realm, TokenRole role) {
+        RoleModel model = realm.getRole(role.roleName());
+        if (model == null) {
+            throw TokenRefusal.invalid("role", "This realm has no role '" + role.roleName()
+                    + "' (an administrator deleted it); restarting Keycloak re-creates it");
+        }
+        return model;
     }
 
     public static boolean isServiceIdentity(UserModel user) {

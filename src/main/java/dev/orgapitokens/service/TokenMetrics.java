@@ -17,12 +17,9 @@ public final class TokenMetrics {
         TOKEN_ENDPOINT, GATEWAY;
 
         String tag() {
-            return name().toLowerCase();
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
-
-    /** The outcome of a key use refused by the realm's loginRateLimitPerHour. */
-    public static final String RATE_LIMITED = "rate_limited";
 
     private TokenMetrics() {
     }
@@ -46,11 +43,11 @@ public final class TokenMetrics {
     }
 
     /** A database read by key digest (never done for malformed keys). */
-    static void keyLookup() {
+    public static void keyLookup() {
         KEY_LOOKUPS.increment();
     }
 
-    static void lastUsedWrite() {
+    public static void lastUsedWrite() {
         Metrics.counter("org_api_tokens.last_used_writes").increment();
     }
 

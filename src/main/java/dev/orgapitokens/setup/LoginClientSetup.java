@@ -1,8 +1,10 @@
 package dev.orgapitokens.setup;
 
-import dev.orgapitokens.auth.ApiKeyAuthenticator;
-import dev.orgapitokens.auth.ApiTokenClaimsMapper;
+import dev.orgapitokens.login.ApiKeyAuthenticator;
+import dev.orgapitokens.login.ApiKeyGrantTypeFactory;
+import dev.orgapitokens.login.ApiTokenClaimsMapper;
 import dev.orgapitokens.service.ServiceIdentities;
+import dev.orgapitokens.service.TokenRole;
 import java.util.stream.Collectors;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowBindings;
@@ -10,18 +12,20 @@ import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /**
  * The key-login path of SPEC §5, created idempotently in every realm: an authentication flow
- * holding the API-key authenticator, and the public client {@code org-api-tokens} (direct grant
- * only, no refresh tokens, no consent) bound to that flow, with the claims mapper. Pieces an
- * operator already has are left as they are.
+ * holding the API-key authenticator, and the public client {@code org-api-tokens} (the key grant
+ * and direct grants only, no refresh tokens, no consent, full scope off with the four token roles
+ * in its scope) bound to that flow, with the claims mapper. What the contract needs is put back at
+ * every start; additions an operator made (an audience mapper, a client scope) are kept.
  */
-public final class LoginClientSetup {
+final class LoginClientSetup {
 
-    public static final String FLOW_ALIAS = "org-api-tokens direct grant";
+    static final String FLOW_ALIAS = "org-api-tokens direct grant";
     static final String ORGANIZATION_SCOPE = "organization";
 
     private LoginClientSetup() {
@@ -42,7 +46,27 @@ public final class LoginClientSetup {
         if (client.getProtocolMappersStream().noneMatch(m -> ApiTokenClaimsMapper.ID.equals(m.getProtocolMapper()))) {
             client.addProtocolMapper(ApiTokenClaimsMapper.model());
         }
+        allowOnlyKeyLogins(client);
+        scopeToTokenRoles(realm, client);
         addOrganizationScope(realm, client);
+    }
+
+    /** The key grant and the password form, nothing else (SPEC §5). */
+    private static void allowOnlyKeyLogins(ClientModel client) {
+        if (!ApiKeyGrantTypeFactory.isAllowedFor(client)) client.setAttribute(ApiKeyGrantTypeFactory.CLIENT_ATTRIBUTE, "true");
+        if (!client.isDirectAccessGrantsEnabled()) client.setDirectAccessGrantsEnabled(true);
+        if (client.isStandardFlowEnabled()) client.setStandardFlowEnabled(false);
+        if (client.isImplicitFlowEnabled()) client.setImplicitFlowEnabled(false);
+        if (client.isServiceAccountsEnabled()) client.setServiceAccountsEnabled(false);
+    }
+
+    /** Full scope off, the four roles in scope: a key's token carries no default or admin role of the realm. */
+    private static void scopeToTokenRoles(RealmModel realm, ClientModel client) {
+        if (client.isFullScopeAllowed()) client.setFullScopeAllowed(false);
+        for (TokenRole role : TokenRole.values()) {
+            RoleModel model = realm.getRole(role.roleName());
+            if (model != null && !client.hasDirectScope(model)) client.addScopeMapping(model);
+        }
     }
 
     /** Key logins carry Keycloak's standard "organization" claim: the scope is a default one of the login client. */
@@ -80,7 +104,7 @@ public final class LoginClientSetup {
     private static ClientModel createClient(RealmModel realm) {
         ClientModel client = realm.addClient(ServiceIdentities.LOGIN_CLIENT_ID);
         client.setName("Org API tokens (key login)");
-        client.setDescription("Trades an org API key for an access token. Direct grant only.");
+        client.setDescription("Trades an org API key for an access token: the API key grant, or the password grant with api_key.");
         client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
         client.setEnabled(true);
         client.setPublicClient(true);
@@ -89,7 +113,6 @@ public final class LoginClientSetup {
         client.setImplicitFlowEnabled(false);
         client.setServiceAccountsEnabled(false);
         client.setConsentRequired(false);
-        client.setFullScopeAllowed(true);
         client.setAttribute(OIDCConfigAttributes.USE_REFRESH_TOKEN, "false");
         client.addClientScopes(openIdScopes(realm, true), true);
         client.addClientScopes(openIdScopes(realm, false), false);

@@ -1,7 +1,9 @@
 package dev.orgapitokens.setup;
 
 import dev.orgapitokens.model.ApiTokenStore;
+import dev.orgapitokens.service.ApiTokenService;
 import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.RealmModel;
@@ -13,27 +15,16 @@ import org.keycloak.provider.ProviderEventListener;
 
 /**
  * Sets up realms (existing ones once the database is migrated, new ones as they are created) and
- * removes tokens whose realm or service identity is deleted. Tokens have no foreign keys, so
- * these deletes are never blocked; this listener is what leaves no rows behind.
+ * removes tokens whose realm, organization or service identity is deleted. Tokens have no foreign
+ * keys, so these deletes are never blocked; this listener is what leaves no rows behind.
  */
-public class RealmLifecycleListener implements ProviderEventListener {
-
-    /** Keycloak deletes an organization's managed members first; this catches whatever is left. */
-    private static void removeOrganizationTokens(org.keycloak.models.KeycloakSession session, OrganizationModel organization) {
-        ApiTokenStore store = new ApiTokenStore(session);
-        RealmModel realm = session.getContext().getRealm();
-        for (var token : store.findByOrganization(organization.getId())) {
-            UserModel identity = realm == null ? null : session.users().getUserById(realm, token.getServiceUserId());
-            store.delete(token);
-            if (identity != null) session.users().removeUser(realm, identity);
-        }
-    }
+class RealmLifecycleListener implements ProviderEventListener {
 
     private static final Logger LOG = Logger.getLogger(RealmLifecycleListener.class);
 
     private final KeycloakSessionFactory factory;
 
-    public RealmLifecycleListener(KeycloakSessionFactory factory) {
+    RealmLifecycleListener(KeycloakSessionFactory factory) {
         this.factory = factory;
     }
 
@@ -54,7 +45,9 @@ public class RealmLifecycleListener implements ProviderEventListener {
             // removing a service identity from its organization revokes its token.
             new ApiTokenStore(left.getSession()).deleteByServiceUser(left.getUser().getId());
         } else if (event instanceof OrganizationModel.OrganizationRemovedEvent removed) {
-            removeOrganizationTokens(removed.getKeycloakSession(), removed.getOrganization());
+            KeycloakSession session = removed.getKeycloakSession();
+            RealmModel realm = session.getContext().getRealm();
+            if (realm != null) new ApiTokenService(session, realm).deleteTokensOf(removed.getOrganization());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.orgapitokens.setup;
 
+import dev.orgapitokens.service.ManagementRoles;
 import dev.orgapitokens.service.TokenRole;
 import java.util.stream.Stream;
 import org.keycloak.models.AdminRoles;
@@ -12,15 +13,12 @@ import org.keycloak.models.RoleModel;
  * What every realm needs, created idempotently: the four token roles and the admin roles
  * {@code view-api-tokens} / {@code manage-api-tokens} (manage includes view).
  */
-public final class RealmSetup {
-
-    public static final String VIEW_API_TOKENS = "view-api-tokens";
-    public static final String MANAGE_API_TOKENS = "manage-api-tokens";
+final class RealmSetup {
 
     private RealmSetup() {
     }
 
-    public static void apply(RealmModel realm) {
+    static void apply(RealmModel realm) {
         for (TokenRole role : TokenRole.values()) {
             tokenRole(realm, role);
         }
@@ -29,13 +27,10 @@ public final class RealmSetup {
     }
 
     /** The realm role for a token role, created if missing (an admin may have deleted it). */
-    public static RoleModel tokenRole(RealmModel realm, TokenRole role) {
-        RoleModel model = realm.getRole(role.roleName());
-        if (model == null) {
-            model = realm.addRole(role.roleName());
-            model.setDescription(role.displayName());
+    private static void tokenRole(RealmModel realm, TokenRole role) {
+        if (realm.getRole(role.roleName()) == null) {
+            realm.addRole(role.roleName()).setDescription(role.displayName());
         }
-        return model;
     }
 
     /**
@@ -48,8 +43,8 @@ public final class RealmSetup {
     }
 
     private static void addAdminRoles(ClientModel client) {
-        RoleModel view = clientRole(client, VIEW_API_TOKENS, "View org API tokens");
-        RoleModel manage = clientRole(client, MANAGE_API_TOKENS, "Manage org API tokens");
+        RoleModel view = clientRole(client, ManagementRoles.VIEW_API_TOKENS, "View org API tokens");
+        RoleModel manage = clientRole(client, ManagementRoles.MANAGE_API_TOKENS, "Manage org API tokens");
         if (!manage.hasRole(view)) manage.addCompositeRole(view);
 
         // Whoever holds every admin role of the realm (its realm-admin, or master's admin) gets these too.

@@ -117,6 +117,8 @@ public final class Benchmark {
         }
     }
 
+    static final String KEY_GRANT = "grant_type=urn:org-api-tokens:grant-type:api-key&client_id=org-api-tokens&api_key=";
+
     public List<Figure> run(Options o) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String big = realm("bench-big-" + run);
@@ -128,14 +130,16 @@ public final class Benchmark {
         String smallKey = seed(small, Math.min(10, o.tokens()), o.connections());
         seed(hundred, Math.min(100, o.tokens()), o.connections());
 
-        Supplier<HttpRequest> keyLogin = () -> form(big, "grant_type=password&client_id=org-api-tokens&api_key=" + bigKey);
-        Supplier<HttpRequest> smallKeyLogin = () -> form(small, "grant_type=password&client_id=org-api-tokens&api_key=" + smallKey);
+        Supplier<HttpRequest> keyLogin = () -> form(big, KEY_GRANT + bigKey);
+        Supplier<HttpRequest> smallKeyLogin = () -> form(small, KEY_GRANT + smallKey);
+        // the password form of the same login, for reference: the cost of Keycloak's flow and required actions
+        Supplier<HttpRequest> passwordLogin = () -> form(big, "grant_type=password&client_id=org-api-tokens&api_key=" + bigKey);
         Supplier<HttpRequest> clientCredentials = () -> form(big,
                 "grant_type=client_credentials&client_id=bench-cc&client_secret=" + secret);
         String broken = bigKey.substring(0, 10) + (bigKey.charAt(10) == 'a' ? 'b' : 'a') + bigKey.substring(11);
-        Supplier<HttpRequest> badKeyLogin = () -> form(big, "grant_type=password&client_id=org-api-tokens&api_key=" + broken);
+        Supplier<HttpRequest> badKeyLogin = () -> form(big, KEY_GRANT + broken);
 
-        warmUp(List.of(keyLogin, clientCredentials, smallKeyLogin), o);
+        warmUp(List.of(keyLogin, clientCredentials, smallKeyLogin, passwordLogin), o);
 
         double writesBefore = metric("org_api_tokens_last_used_writes_total");
         long loadStart = System.nanoTime();
@@ -143,16 +147,18 @@ public final class Benchmark {
         List<Double> p99Ratios = new ArrayList<>();
         List<Double> scaleRatios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
+        List<Double> passwordRatios = new ArrayList<>();
         for (int i = 1; i <= o.rounds(); i++) {
-            Round[] round = abbaRound(i, o, keyLogin, clientCredentials, smallKeyLogin);
-            Round key = round[0], cc = round[1], smallRound = round[2];
+            Round[] round = abbaRound(i, o, keyLogin, clientCredentials, smallKeyLogin, passwordLogin);
+            Round key = round[0], cc = round[1], smallRound = round[2], password = round[3];
             throughputRatios.add(key.throughput() / cc.throughput());
+            passwordRatios.add(password.throughput() / cc.throughput());
             p99Ratios.add(key.p99Millis() / cc.p99Millis());
             scaleRatios.add(key.throughput() / smallRound.throughput());
             cpuRatios.add(key.serverCpuMillisPerRequest() / cc.serverCpuMillisPerRequest());
-            log(String.format(Locale.ROOT, "round %d: key login %.0f/s p99 %.1f ms cpu %.2f ms | client_credentials %.0f/s p99 %.1f ms cpu %.2f ms | 10-token realm %.0f/s",
+            log(String.format(Locale.ROOT, "round %d: key grant %.0f/s p99 %.1f ms cpu %.2f ms | client_credentials %.0f/s p99 %.1f ms cpu %.2f ms | 10-token realm %.0f/s | password form %.0f/s",
                     i, key.throughput(), key.p99Millis(), key.serverCpuMillisPerRequest(), cc.throughput(), cc.p99Millis(),
-                    cc.serverCpuMillisPerRequest(), smallRound.throughput()));
+                    cc.serverCpuMillisPerRequest(), smallRound.throughput(), password.throughput()));
         }
         double minutes = (System.nanoTime() - loadStart) / 60e9;
         double writes = metric("org_api_tokens_last_used_writes_total") - writesBefore;
@@ -184,9 +190,9 @@ public final class Benchmark {
         List<Double> floorDrops = dropsWithSideLoad(keyLogin, notFound, o);
 
         List<Figure> figures = new ArrayList<>();
-        figures.add(new Figure("key-login / client_credentials throughput (median)", median(throughputRatios), ">= 1.0", median(throughputRatios) >= 1.0));
-        figures.add(new Figure("key-login / client_credentials p99 latency (median)", median(p99Ratios), "<= 1.1", median(p99Ratios) <= 1.1));
-        figures.add(new Figure("key-login throughput, " + o.tokens() + " tokens / 10 tokens (median)", median(scaleRatios), ">= 0.95", median(scaleRatios) >= 0.95));
+        figures.add(new Figure("key grant / client_credentials throughput (median)", median(throughputRatios), ">= 1.0", median(throughputRatios) >= 1.0));
+        figures.add(new Figure("key grant / client_credentials p99 latency (median)", median(p99Ratios), "<= 1.0", median(p99Ratios) <= 1.0));
+        figures.add(new Figure("key grant throughput, " + o.tokens() + " tokens / 10 tokens (median)", median(scaleRatios), ">= 0.95", median(scaleRatios) >= 0.95));
         figures.add(new Figure("admin list first 100, " + o.tokens() + " tokens / 100 tokens (median latency)", listBig / listHundred, "<= 2", listBig / listHundred <= 2));
         figures.add(new Figure("last-used writes per token per started minute", writesPerTokenMinute, "<= 1", writesWithinThrottle));
         figures.add(new Figure("good-key throughput drop with bad keys (median)", median(drops), "<= 0.10", median(drops) <= 0.10));
@@ -198,7 +204,10 @@ public final class Benchmark {
             figures.add(Figure.reference("server CPU per key login / per client_credentials grant (median)", median(cpuRatios)));
             figures.add(Figure.reference("server CPU per refused checksum-broken key, ms", badOnly.serverCpuMillisPerRequest()));
             figures.add(Figure.reference("server CPU per 404, ms", notFoundOnly.serverCpuMillisPerRequest()));
+            double refusalCpu = badOnly.serverCpuMillisPerRequest() / notFoundOnly.serverCpuMillisPerRequest();
+            figures.add(new Figure("server CPU per refused checksum-broken key / per 404", refusalCpu, "<= 1.5", refusalCpu <= 1.5));
         }
+        figures.add(Figure.reference("password form / client_credentials throughput (median)", median(passwordRatios)));
         return figures;
     }
 

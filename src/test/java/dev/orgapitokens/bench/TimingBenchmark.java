@@ -125,7 +125,7 @@ final class TimingBenchmark {
                 HttpRequest request = e == Endpoint.TOKEN
                         ? HttpRequest.newBuilder(URI.create(bench.base() + "/realms/" + realm + "/protocol/openid-connect/token"))
                                 .header("Content-Type", "application/x-www-form-urlencoded")
-                                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=org-api-tokens&api_key="
+                                .POST(HttpRequest.BodyPublishers.ofString(Benchmark.KEY_GRANT
                                         + URLEncoder.encode(key, StandardCharsets.UTF_8)))
                                 .build()
                         : HttpRequest.newBuilder(URI.create(bench.base() + "/realms/" + realm + "/org-api-tokens/self"))

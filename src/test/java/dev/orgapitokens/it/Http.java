@@ -52,6 +52,11 @@ public final class Http {
         }
     }
 
+    /** Remembers every key found in {@code text} for the leak checks (output that did not come through {@link #send}). */
+    public static void remember(String text) {
+        if (text != null) KEY.matcher(text).results().forEach(m -> ISSUED_KEYS.add(m.group()));
+    }
+
     public static String redact(String text) {
         return text == null ? null : KEY.matcher(text).replaceAll("oat_<redacted>");
     }
@@ -67,7 +72,7 @@ public final class Http {
     public static Response send(HttpRequest request) {
         try {
             HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            KEY.matcher(r.body()).results().forEach(m -> ISSUED_KEYS.add(m.group()));
+            remember(r.body());
             return new Response(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new IllegalStateException("HTTP " + request.method() + " " + request.uri() + " failed", e);

@@ -20,15 +20,37 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.orgapitokens.it.KeyLogin.Grant;
 
-/** SPEC §5: logging in with a key, the gateway check and the leaked-key report, over HTTP. */
+/**
+ * SPEC §5: logging in with a key, the gateway check and the leaked-key report, over HTTP. Every
+ * login test is a row run for both grants (the key grant and the password form): one table, two columns.
+ */
 class KeyLoginIT extends ServerTest {
 
     static TestRealm realm;
+    /** A resource server of the realm that introspects key tokens: named their audience the Keycloak way (README "Audience"). */
+    static final String API_CLIENT = "inventory-api";
+    static final String API_SECRET = "inventory-secret";
 
     @BeforeAll
     static void setUp() {
         realm = newRealm("login");
+        String admin = TestRealm.masterAdminToken();
+        Http.Response api = Http.postJson(realm.adminUrl("/clients"), admin, Map.of("clientId", API_CLIENT, "publicClient", false,
+                "secret", API_SECRET, "standardFlowEnabled", false, "serviceAccountsEnabled", true));
+        assertEquals(201, api.status(), api.describe());
+        String loginClient = Http.get(realm.adminUrl("/clients?clientId=org-api-tokens"), admin).json().get(0).get("id").asText();
+        Http.Response audience = Http.postJson(realm.adminUrl("/clients/" + loginClient + "/protocol-mappers/models"), admin, Map.of(
+                "name", "inventory-api audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
+                "config", Map.of("included.client.audience", API_CLIENT, "access.token.claim", "true", "introspection.token.claim", "true")));
+        assertEquals(201, audience.status(), audience.describe());
+    }
+
+    static boolean active(String accessToken) {
+        return KeyLogin.introspect(realm, API_CLIENT, API_SECRET, accessToken).get("active").asBoolean();
     }
 
     record Token(String id, String key, JsonNode json) {
@@ -54,12 +76,13 @@ class KeyLoginIT extends ServerTest {
         assertEquals("Invalid API key", r.json().get("error_description").asText(), what);
     }
 
-    @Test
-    void aKeyInTheFormOrTheHeaderGivesAnAccessTokenWithTheTokensRoleSitesAndId() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void aKeyInTheFormOrTheHeaderGivesAnAccessTokenWithTheTokensRoleSitesAndId(Grant grant) {
         Token token = create("network-admin", List.of("site-1", "site-2"));
         String serviceUserId = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), TestRealm.masterAdminToken())
                 .json().get(0).get("id").asText();
-        for (Http.Response login : List.of(KeyLogin.withForm(realm, token.key()), KeyLogin.withHeader(realm, token.key()))) {
+        for (Http.Response login : List.of(grant.withForm(realm, token.key()), grant.withHeader(realm, token.key()))) {
             assertEquals(200, login.status(), login.describe());
             assertFalse(login.json().has("refresh_token"), "no refresh token");
             JsonNode claims = KeyLogin.accessTokenClaims(login);
@@ -73,79 +96,84 @@ class KeyLoginIT extends ServerTest {
             assertEquals("org-api-tokens", claims.get("azp").asText());
         }
         Token all = create("observer", List.of("*"));
-        assertEquals(List.of("*"), TokensApiIT.strings(KeyLogin.accessTokenClaims(KeyLogin.withForm(realm, all.key())).get("sites")));
+        assertEquals(List.of("*"), TokensApiIT.strings(KeyLogin.accessTokenClaims(grant.withForm(realm, all.key())).get("sites")));
     }
 
-    @Test
-    void everyBadKeyGetsTheSame401() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void everyBadKeyGetsTheSame401(Grant grant) {
         Token live = create("observer", List.of("*"));
         String typo = live.key().substring(0, 10) + (live.key().charAt(10) == 'a' ? 'b' : 'a') + live.key().substring(11);
-        assertRefused(KeyLogin.withForm(realm, ApiKeys.generate()), "unknown key");
-        assertRefused(KeyLogin.withForm(realm, "oat_short"), "malformed key");
-        assertRefused(KeyLogin.withForm(realm, typo), "checksum-broken key");
-        assertRefused(KeyLogin.withForm(realm, "ghp_" + live.key().substring(4)), "other prefix");
-        assertRefused(KeyLogin.withForm(realm, ""), "empty key");
-        assertRefused(KeyLogin.withForm(realm, null), "no key");
-        assertRefused(KeyLogin.withHeader(realm, typo), "checksum-broken key in the header");
+        assertRefused(grant.withForm(realm, ApiKeys.generate()), "unknown key");
+        assertRefused(grant.withForm(realm, "oat_short"), "malformed key");
+        assertRefused(grant.withForm(realm, typo), "checksum-broken key");
+        assertRefused(grant.withForm(realm, "ghp_" + live.key().substring(4)), "other prefix");
+        assertRefused(grant.withForm(realm, ""), "empty key");
+        assertRefused(grant.withForm(realm, null), "no key");
+        assertRefused(grant.withHeader(realm, typo), "checksum-broken key in the header");
 
         Token deleted = create("observer", List.of("*"));
         assertEquals(204, Http.delete(realm.adminTokens() + "/" + deleted.id(), TestRealm.masterAdminToken()).status());
-        assertRefused(KeyLogin.withForm(realm, deleted.key()), "deleted");
+        assertRefused(grant.withForm(realm, deleted.key()), "deleted");
 
         Token rotated = create("observer", List.of("*"));
         Http.Response rotation = Http.send("POST", realm.adminTokens() + "/" + rotated.id() + "/rotate", TestRealm.masterAdminToken(), null, null);
-        assertRefused(KeyLogin.withForm(realm, rotated.key()), "rotated-out");
-        assertEquals(200, KeyLogin.withForm(realm, rotation.json().get("key").asText()).status(), "the new key works");
+        assertRefused(grant.withForm(realm, rotated.key()), "rotated-out");
+        assertEquals(200, grant.withForm(realm, rotation.json().get("key").asText()).status(), "the new key works");
 
         Token denied = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("203.0.113.0/24", "2001:db8::/32")));
-        assertRefused(KeyLogin.withForm(realm, denied.key()), "address not allowed");
+        assertRefused(grant.withForm(realm, denied.key()), "address not allowed");
         Token allowed = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("203.0.113.0/24", "127.0.0.0/8", "::1/128")));
-        assertEquals(200, KeyLogin.withForm(realm, allowed.key()).status(), "allowed address");
+        assertEquals(200, grant.withForm(realm, allowed.key()).status(), "allowed address");
 
-        assertEquals(200, KeyLogin.withForm(realm, live.key()).status(), "the live key still works after all that");
+        assertEquals(200, grant.withForm(realm, live.key()).status(), "the live key still works after all that");
     }
 
-    @Test
-    void anExpiredKeyIsRefused() throws InterruptedException {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void anExpiredKeyIsRefused(Grant grant) throws InterruptedException {
         Token expiring = create(realm, "observer", List.of("*"), Map.of("expiresAt", System.currentTimeMillis() + 3000));
-        assertEquals(200, KeyLogin.withForm(realm, expiring.key()).status());
+        assertEquals(200, grant.withForm(realm, expiring.key()).status());
         Thread.sleep(3500);
-        assertRefused(KeyLogin.withForm(realm, expiring.key()), "expired");
+        assertRefused(grant.withForm(realm, expiring.key()), "expired");
         // moving the expiry brings it back
         Http.Response extended = Http.putJson(realm.adminTokens() + "/" + expiring.id(), TestRealm.masterAdminToken(),
                 Map.of("expiresAt", System.currentTimeMillis() + 3_600_000));
         assertEquals(200, extended.status());
-        assertEquals(200, KeyLogin.withForm(realm, expiring.key()).status());
+        assertEquals(200, grant.withForm(realm, expiring.key()).status());
     }
 
-    @Test
-    void roleAndSiteChangesTakeEffectAtTheNextLogin() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void roleAndSiteChangesTakeEffectAtTheNextLogin(Grant grant) {
         Token token = create("observer", List.of("site-1"));
-        assertTrue(TokensApiIT.strings(KeyLogin.accessTokenClaims(KeyLogin.withForm(realm, token.key())).get("realm_access").get("roles")).contains("observer"));
+        assertTrue(TokensApiIT.strings(KeyLogin.accessTokenClaims(grant.withForm(realm, token.key())).get("realm_access").get("roles")).contains("observer"));
         Http.Response changed = Http.putJson(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken(),
                 Map.of("role", "helpdesk", "sites", List.of("site-9")));
         assertEquals(200, changed.status());
-        JsonNode claims = KeyLogin.accessTokenClaims(KeyLogin.withForm(realm, token.key()));
+        JsonNode claims = KeyLogin.accessTokenClaims(grant.withForm(realm, token.key()));
         List<String> roles = TokensApiIT.strings(claims.get("realm_access").get("roles"));
         assertTrue(roles.contains("helpdesk") && !roles.contains("observer"), "roles " + roles);
         assertEquals(List.of("site-9"), TokensApiIT.strings(claims.get("sites")));
     }
 
-    @Test
-    void aKeyOfOneRealmDoesNotWorkInAnother() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void aKeyOfOneRealmDoesNotWorkInAnother(Grant grant) {
         Token token = create("observer", List.of("*"));
         TestRealm other = newRealm("login-other");
-        assertRefused(KeyLogin.withForm(other, token.key()), "key of another realm");
+        assertRefused(grant.withForm(other, token.key()), "key of another realm");
         assertEquals(401, gateway(other, "Token " + token.key(), null).status());
     }
 
-    @Test
-    void fiftyConcurrentLoginsWithOneKeyAllSucceedAndLastUsedIsRecorded() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void fiftyConcurrentLoginsWithOneKeyAllSucceedAndLastUsedIsRecorded(Grant grant) throws Exception {
         Token token = create("observer", List.of("*"));
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Callable<Integer>> logins = new ArrayList<>();
-            for (int i = 0; i < 50; i++) logins.add(() -> KeyLogin.withForm(realm, token.key()).status());
+            for (int i = 0; i < 50; i++) logins.add(() -> grant.withForm(realm, token.key()).status());
             List<Integer> statuses = new ArrayList<>();
             for (Future<Integer> f : pool.invokeAll(logins)) statuses.add(f.get());
             assertEquals(50, statuses.stream().filter(s -> s == 200).count(), "statuses " + statuses);
@@ -163,13 +191,14 @@ class KeyLoginIT extends ServerTest {
         assertTrue(List.of("127.0.0.1", "0:0:0:0:0:0:0:1", "::1").contains(read.get("lastUsedIp").asText()), read.get("lastUsedIp").asText());
     }
 
-    @Test
-    void lastUsedIsWrittenAtMostOncePerMinute() throws InterruptedException {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void lastUsedIsWrittenAtMostOncePerMinute(Grant grant) throws InterruptedException {
         Token token = create("observer", List.of("*"));
-        assertEquals(200, KeyLogin.withForm(realm, token.key()).status());
+        assertEquals(200, grant.withForm(realm, token.key()).status());
         long first = awaitLastUsed(token.id());
         Thread.sleep(50);
-        for (int i = 0; i < 3; i++) assertEquals(200, KeyLogin.withForm(realm, token.key()).status());
+        for (int i = 0; i < 3; i++) assertEquals(200, grant.withForm(realm, token.key()).status());
         assertEquals(200, gateway(realm, "Token " + token.key(), null).status());
         Thread.sleep(1500); // longer than the asynchronous write takes
         assertEquals(first, Http.get(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken()).json().get("lastUsedAt").asLong(),
@@ -185,18 +214,20 @@ class KeyLoginIT extends ServerTest {
         throw new AssertionError("lastUsedAt was never written");
     }
 
-    @Test
-    void keyLoginsKeepNoSessionRows() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void keyLoginsKeepNoSessionRows(Grant grant) {
         Token token = create("observer", List.of("*"));
-        for (int i = 0; i < 5; i++) assertEquals(200, KeyLogin.withForm(realm, token.key()).status());
+        for (int i = 0; i < 5; i++) assertEquals(200, grant.withForm(realm, token.key()).status());
         String userId = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), TestRealm.masterAdminToken())
                 .json().get(0).get("id").asText();
         assertEquals(0, Database.count("select count(*) from OFFLINE_USER_SESSION where USER_ID = ?", userId));
         assertEquals(0, Http.get(realm.adminUrl("/users/" + userId + "/sessions"), TestRealm.masterAdminToken()).json().size());
     }
 
-    @Test
-    void bruteForceProtectionDoesNotLockServiceIdentitiesOut() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void bruteForceProtectionDoesNotLockServiceIdentitiesOut(Grant grant) {
         TestRealm guarded = newRealm("bruteforce");
         String admin = TestRealm.masterAdminToken();
         assertEquals(204, Http.putJson(guarded.adminUrl(""), admin, Map.of("bruteForceProtected", true, "failureFactor", 2,
@@ -207,12 +238,12 @@ class KeyLoginIT extends ServerTest {
         for (int i = 0; i < 6; i++) {
             Http.postForm(KeyLogin.tokenEndpoint(guarded), Map.of("grant_type", "password", "client_id", "admin-cli",
                     "username", "api-token-" + token.id(), "password", "guess-" + i));
-            assertRefused(KeyLogin.withForm(guarded, denied.key()), "denied address");
-            assertRefused(KeyLogin.withForm(guarded, ApiKeys.generate()), "unknown key");
+            assertRefused(grant.withForm(guarded, denied.key()), "denied address");
+            assertRefused(grant.withForm(guarded, ApiKeys.generate()), "unknown key");
         }
-        assertEquals(200, KeyLogin.withForm(guarded, token.key()).status(), "the key still logs in");
+        assertEquals(200, grant.withForm(guarded, token.key()).status(), "the key still logs in");
         assertEquals(200, Http.putJson(guarded.adminTokens() + "/" + denied.id(), admin, Map.of("allowedCidrs", List.of())).status());
-        assertEquals(200, KeyLogin.withForm(guarded, denied.key()).status(), "failed attempts did not lock the identity");
+        assertEquals(200, grant.withForm(guarded, denied.key()).status(), "failed attempts did not lock the identity");
     }
 
     @Test
@@ -228,10 +259,11 @@ class KeyLoginIT extends ServerTest {
         }
     }
 
-    @Test
-    void anAccessTokenFromAKeyCannotManageTokens() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void anAccessTokenFromAKeyCannotManageTokens(Grant grant) {
         Token token = create("super-user", List.of("*"));
-        String accessToken = KeyLogin.withForm(realm, token.key()).json().get("access_token").asText();
+        String accessToken = grant.withForm(realm, token.key()).json().get("access_token").asText();
         long before = Database.count("select count(*) from ORG_API_TOKEN");
         for (String url : List.of(realm.realmTokens(), realm.adminTokens())) {
             for (Http.Response r : List.of(Http.get(url, accessToken),
@@ -243,12 +275,13 @@ class KeyLoginIT extends ServerTest {
         assertEquals(before, Database.count("select count(*) from ORG_API_TOKEN"), "no key minted with a key");
     }
 
-    @Test
-    void failedLoginsAreLoginEventsWithTheTokenIdAndNeverTheKey() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void failedLoginsAreLoginEventsWithTheTokenIdAndNeverTheKey(Grant grant) {
         Token denied = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("203.0.113.0/24")));
-        assertRefused(KeyLogin.withForm(realm, denied.key()), "address not allowed");
+        assertRefused(grant.withForm(realm, denied.key()), "address not allowed");
         Token ok = create("observer", List.of("*"));
-        assertEquals(200, KeyLogin.withForm(realm, ok.key()).status());
+        assertEquals(200, grant.withForm(realm, ok.key()).status());
 
         JsonNode errors = Http.get(realm.adminUrl("/events?type=LOGIN_ERROR&max=1000"), TestRealm.masterAdminToken()).json();
         JsonNode failure = find(errors, denied.id());
@@ -293,8 +326,9 @@ class KeyLoginIT extends ServerTest {
         assertEquals("Invalid API key", refusals.get(0).json().get("error_description").asText());
     }
 
-    @Test
-    void aReportedKeyStopsWorkingUntilRotated() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void aReportedKeyStopsWorkingUntilRotated(Grant grant) {
         Token token = create("observer", List.of("*"));
         Http.Response bogus = Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", ApiKeys.generate()));
         Http.Response garbage = Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", "hello"));
@@ -304,7 +338,7 @@ class KeyLoginIT extends ServerTest {
         assertEquals(real.body(), garbage.body());
         assertEquals(200, bogus.status());
 
-        assertRefused(KeyLogin.withForm(realm, token.key()), "exposed");
+        assertRefused(grant.withForm(realm, token.key()), "exposed");
         assertEquals(401, gateway(realm, "Token " + token.key(), null).status());
         JsonNode read = Http.get(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken()).json();
         assertTrue(read.get("exposed").asBoolean());
@@ -313,6 +347,92 @@ class KeyLoginIT extends ServerTest {
         assertFalse(rotated.json().get("exposed").asBoolean(), "rotation clears the exposed flag");
         String newKey = rotated.json().get("key").asText();
         assertNotEquals(token.key(), newKey);
-        assertEquals(200, KeyLogin.withForm(realm, newKey).status());
+        assertEquals(200, grant.withForm(realm, newKey).status());
+    }
+
+    /** SPEC §5 "Issued access tokens follow the token": each change, and whether tokens issued before it stay active. */
+    enum Change {
+        RENAME(true), ROLE(false), SITES(false), ROTATE(false), REPORT(false), DELETE(false);
+
+        final boolean issuedTokensStayActive;
+
+        Change(boolean issuedTokensStayActive) {
+            this.issuedTokensStayActive = issuedTokensStayActive;
+        }
+
+        /** Applies the change; returns the key that works afterwards (null: none). */
+        String apply(Token token) {
+            String admin = TestRealm.masterAdminToken();
+            String url = realm.adminTokens() + "/" + token.id();
+            Http.Response r = switch (this) {
+                case RENAME -> Http.putJson(url, admin, Map.of("name", "renamed-" + token.id()));
+                case ROLE -> Http.putJson(url, admin, Map.of("role", "helpdesk"));
+                case SITES -> Http.putJson(url, admin, Map.of("sites", List.of("site-2")));
+                case ROTATE -> Http.send("POST", url + "/rotate", admin, null, null);
+                case REPORT -> Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", token.key()));
+                case DELETE -> Http.delete(url, admin);
+            };
+            assertTrue(r.status() == 200 || r.status() == 204, this + ": " + r.describe());
+            return switch (this) {
+                case ROTATE -> r.json().get("key").asText();
+                case REPORT, DELETE -> null;
+                default -> token.key();
+            };
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> grantsAndChanges() {
+        return java.util.Arrays.stream(Grant.values()).flatMap(g -> java.util.Arrays.stream(Change.values())
+                .map(c -> org.junit.jupiter.params.provider.Arguments.of(g, c)));
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @org.junit.jupiter.params.provider.MethodSource("grantsAndChanges")
+    void issuedAccessTokensFollowTheToken(Grant grant, Change change) {
+        Token token = create("observer", List.of("site-1"));
+        String issued = grant.accessToken(realm, token.key());
+        assertTrue(active(issued), "a fresh key token introspects as active for the API in its audience");
+        String workingKey = change.apply(token);
+        assertEquals(change.issuedTokensStayActive, active(issued), "a token issued before " + change);
+        if (workingKey != null) {
+            assertTrue(active(grant.accessToken(realm, workingKey)), "a login right after " + change + " gives an active token");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void aKeysAccessTokenCarriesExactlyTheTokensRoleEvenWhenTheRoleIsComposite(Grant grant) {
+        TestRealm composite = newRealm("composite");
+        String admin = TestRealm.masterAdminToken();
+        String management = Http.get(composite.adminUrl("/clients?clientId=realm-management"), admin).json().get(0).get("id").asText();
+        JsonNode manageUsers = Http.get(composite.adminUrl("/clients/" + management + "/roles/manage-users"), admin).json();
+        assertEquals(204, Http.postJson(composite.adminUrl("/roles/super-user/composites"), admin, List.of(manageUsers)).status());
+
+        Token token = create(composite, "super-user", List.of("*"), Map.of());
+        String accessToken = grant.accessToken(composite, token.key());
+        JsonNode claims = KeyLogin.claims(accessToken);
+        assertEquals(List.of("super-user"), TokensApiIT.strings(claims.get("realm_access").get("roles")));
+        assertFalse(claims.path("resource_access").has("realm-management"), "no admin role: " + claims.path("resource_access"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void anAccessTokenNeverOutlivesItsApiToken(Grant grant) {
+        long expiresAt = System.currentTimeMillis() + 90_000;
+        Token token = create(realm, "observer", List.of("*"), Map.of("expiresAt", expiresAt));
+        Http.Response login = grant.withForm(realm, token.key());
+        long exp = KeyLogin.accessTokenClaims(login).get("exp").asLong();
+        assertTrue(exp <= expiresAt / 1000, "exp " + exp + " is not after the token's expiry " + expiresAt / 1000);
+        assertTrue(login.json().get("expires_in").asLong() <= 90, "expires_in follows: " + login.json().get("expires_in"));
+    }
+
+    @Test
+    void theKeyGrantIsRefusedToClientsNotAllowedToUseIt() {
+        Token token = create("observer", List.of("*"));
+        Http.Response r = Http.postForm(KeyLogin.tokenEndpoint(realm), Map.of("grant_type", Grant.KEY_GRANT.grantType,
+                "client_id", "admin-cli", "api_key", token.key()));
+        assertEquals(400, r.status(), r.describe());
+        assertEquals("unauthorized_client", r.json().get("error").asText());
+        assertFalse(r.json().has("access_token"));
     }
 }

@@ -23,6 +23,13 @@ public abstract class ServerTest {
         return realm;
     }
 
+    /** A realm from a realm representation, keeping its fixed name (the README's examples use {@code demo}). */
+    protected static TestRealm newRealmFromJson(String representation) {
+        TestRealm realm = TestRealm.fromJson(representation);
+        REALMS.add(realm);
+        return realm;
+    }
+
     /** Every character column of every table of Keycloak's database, searched for the random part of each key. */
     static void assertNoKeyInDatabase() {
         if (KeycloakServer.server().jdbc() == null || Http.ISSUED_KEYS.isEmpty()) return;

@@ -31,6 +31,19 @@ public final class TestRealm {
         return realm;
     }
 
+    /** A realm with the name and contents of a realm representation, such as the demo's {@code demo/demo-realm.json}. */
+    public static TestRealm fromJson(String representation) {
+        TestRealm realm;
+        try {
+            realm = new TestRealm(Http.JSON.readTree(representation).get("realm").asText());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not a realm representation", e);
+        }
+        Http.Response r = Http.send("POST", realm.baseUrl + "/admin/realms", masterAdminToken(), "application/json", representation);
+        assertEquals(201, r.status(), "create realm " + realm.name + ": " + r);
+        return realm;
+    }
+
     public static String masterAdminToken() {
         return masterAdminToken(KeycloakServer.server().url());
     }

@@ -1,4 +1,4 @@
-package dev.orgapitokens.service;
+package dev.orgapitokens.rest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Request bodies of the REST API: size-capped, strictly parsed JSON objects. */
-public final class JsonBodies {
+final class JsonBodies {
 
-    public static final int MAX_BODY_BYTES = 64 * 1024;
+    static final int MAX_BODY_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -21,29 +21,30 @@ public final class JsonBodies {
     }
 
     /** Reads at most 64 KiB; anything longer is refused before parsing. */
-    public static byte[] read(InputStream in) {
+    static byte[] read(InputStream in) {
         try {
             byte[] body = in == null ? new byte[0] : in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) throw ApiTokenErrors.tooLarge(MAX_BODY_BYTES);
             return body;
         } catch (IOException e) {
-            throw ApiTokenErrors.badRequest("The request body could not be read");
+            throw ApiTokenErrors.invalid("The request body could not be read");
         }
     }
 
-    /** The body as a JSON object, or a 400 that says where it went wrong. */
-    static ObjectNode readObject(byte[] body) {
+    /** The body as a JSON object (an empty body as an empty object when {@code emptyAllowed}), or a 400 that says where it went wrong. */
+    static ObjectNode readObject(byte[] body, boolean emptyAllowed) {
+        if (body.length == 0 && emptyAllowed) return JSON.createObjectNode();
         JsonNode root;
         try {
             root = body.length == 0 ? null : JSON.readTree(body);
         } catch (JsonProcessingException e) {
             // Where, not what: the parser's message quotes the input, which may hold a pasted key.
             var at = e.getLocation();
-            throw ApiTokenErrors.badRequest("Malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+            throw ApiTokenErrors.invalid("Malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         } catch (IOException e) {
-            throw ApiTokenErrors.badRequest("Malformed JSON");
+            throw ApiTokenErrors.invalid("Malformed JSON");
         }
-        if (!(root instanceof ObjectNode object)) throw ApiTokenErrors.badRequest("The body must be a JSON object");
+        if (!(root instanceof ObjectNode object)) throw ApiTokenErrors.invalid("The body must be a JSON object");
         return object;
     }
 }

@@ -1,6 +1,7 @@
-package dev.orgapitokens.service;
+package dev.orgapitokens.login;
 
 import dev.orgapitokens.model.ApiTokenStore;
+import dev.orgapitokens.service.TokenMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -13,7 +14,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * Writes lastUsedAt/lastUsedIp at most once per token per minute on this node (SPEC §6), in its
  * own transaction on Keycloak's executor: a login never waits for, or fails because of, this write.
  */
-public final class LastUsedRecorder {
+final class LastUsedRecorder {
 
     static final long INTERVAL_MILLIS = 60_000;
     private static final int MAX_TRACKED = 200_000;
@@ -23,7 +24,7 @@ public final class LastUsedRecorder {
     private LastUsedRecorder() {
     }
 
-    public static void record(KeycloakSession session, String tokenId, String ip, long now) {
+    static void record(KeycloakSession session, String tokenId, String ip, long now) {
         Long previous = LAST_WRITE.get(tokenId);
         if (previous != null && now - previous < INTERVAL_MILLIS) return;
         boolean claimed = previous == null ? LAST_WRITE.putIfAbsent(tokenId, now) == null : LAST_WRITE.replace(tokenId, previous, now);

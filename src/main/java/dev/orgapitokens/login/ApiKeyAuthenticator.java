@@ -1,8 +1,5 @@
-package dev.orgapitokens.auth;
+package dev.orgapitokens.login;
 
-import dev.orgapitokens.model.ApiTokenEntity;
-import dev.orgapitokens.service.KeyVerifier;
-import dev.orgapitokens.service.RateLimitResponses;
 import dev.orgapitokens.service.ServiceIdentities;
 import dev.orgapitokens.service.TokenMetrics;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -26,41 +23,30 @@ import org.keycloak.services.managers.AuthenticationManager;
 public class ApiKeyAuthenticator extends AbstractDirectGrantAuthenticator {
 
     public static final String ID = "org-api-key";
-    public static final String FORM_FIELD = "api_key";
-    public static final String HEADER = "X-API-Key";
-    /** User session notes read by {@link ApiTokenClaimsMapper}. */
-    public static final String NOTE_TOKEN_ID = "org_api_token.id";
-    public static final String NOTE_SITES = "org_api_token.sites";
+    /** Login event detail: why a key was refused. */
+    static final String REASON_DETAIL = "reason";
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
-        String key = KeyVerifier.presentedKey(form.getFirst(FORM_FIELD),
-                context.getHttpRequest().getHttpHeaders().getHeaderString(HEADER), null);
-        KeycloakSession session = context.getSession();
-        RealmModel realm = context.getRealm();
-        String remoteAddress = context.getConnection().getRemoteAddr();
-
-        KeyVerifier.Admission admission = KeyVerifier.admit(session, realm, key, remoteAddress, TokenMetrics.Path.TOKEN_ENDPOINT);
-        ApiTokenEntity token = admission.token();
-        if (token != null) context.getEvent().detail(ServiceIdentities.TOKEN_ID_CLAIM, token.getId()).user(token.getServiceUserId());
-        if (admission.retryAfterSeconds() > 0) {
-            context.getEvent().detail("reason", admission.outcome()).error(Errors.SLOW_DOWN);
-            context.failure(AuthenticationFlowError.ACCESS_DENIED, RateLimitResponses.tooManyRequests(admission.retryAfterSeconds()));
+        String key = PresentedKey.from(form.getFirst(PresentedKey.FORM_FIELD),
+                context.getHttpRequest().getHttpHeaders().getHeaderString(PresentedKey.HEADER), null);
+        KeyUse use = KeyVerifier.verify(context.getSession(), context.getRealm(), key,
+                context.getConnection().getRemoteAddr(), TokenMetrics.Path.TOKEN_ENDPOINT);
+        if (use.tokenId() != null) context.getEvent().detail(ServiceIdentities.TOKEN_ID_CLAIM, use.tokenId());
+        if (!use.admitted()) {
+            context.getEvent().detail(REASON_DETAIL, use.outcome().tag())
+                    .error(use.rateLimited() ? Errors.SLOW_DOWN : Errors.INVALID_USER_CREDENTIALS);
+            context.failure(use.rateLimited() ? AuthenticationFlowError.ACCESS_DENIED : AuthenticationFlowError.INVALID_CREDENTIALS,
+                    KeyRefusals.of(use));
             return;
         }
-        if (!admission.admitted()) {
-            context.getEvent().detail("reason", admission.outcome()).error(Errors.INVALID_USER_CREDENTIALS);
-            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, errorResponse(401, "invalid_grant", "Invalid API key"));
-            return;
-        }
-
+        context.getEvent().user(use.identity());
         // Key logins keep no user session rows: a million logins must not fill the database.
         context.getAuthenticationSession().setClientNote(AuthenticationManager.USER_SESSION_PERSISTENT_STATE,
                 UserSessionModel.SessionPersistenceState.TRANSIENT.toString());
-        context.getAuthenticationSession().setUserSessionNote(NOTE_TOKEN_ID, token.getId());
-        context.getAuthenticationSession().setUserSessionNote(NOTE_SITES, token.getSites());
-        context.setUser(admission.identity());
+        LoginNotes.write(context.getAuthenticationSession(), use);
+        context.setUser(use.identity());
         context.success();
     }
 

@@ -1,18 +1,18 @@
-package dev.orgapitokens.service;
+package dev.orgapitokens.model;
 
 import java.util.List;
 
 /** Site ids and CIDRs are stored comma-separated; neither can contain a comma. */
-final class StoredLists {
+public final class StoredLists {
 
     private StoredLists() {
     }
 
-    static String write(List<String> values) {
+    public static String write(List<String> values) {
         return String.join(",", values);
     }
 
-    static List<String> read(String stored) {
+    public static List<String> read(String stored) {
         return stored == null || stored.isEmpty() ? List.of() : List.of(stored.split(","));
     }
 }

@@ -1,5 +1,6 @@
-package dev.orgapitokens.service;
+package dev.orgapitokens.login;
 
+import dev.orgapitokens.service.TokenPolicy;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
 import org.keycloak.common.util.Time;
@@ -13,7 +14,7 @@ import org.keycloak.models.RealmModel;
  * cache, which is replicated to every node of a cluster: all nodes draw on one allowance, and
  * Infinispan's conditional writes make each increment atomic cluster-wide.
  */
-public final class LoginRateLimiter {
+final class LoginRateLimiter {
 
     private static final long WINDOW_MILLIS = TimeUnit.HOURS.toMillis(1);
     /** Counters outlive their window a little, so clock skew between nodes never resets one early. */
@@ -27,7 +28,7 @@ public final class LoginRateLimiter {
      * Counts one use of the token, or refuses it: 0 when the use is allowed (and counted), else the
      * seconds until the token's allowance renews. Refused uses are not counted.
      */
-    public static long acquire(KeycloakSession session, RealmModel realm, String tokenId) {
+    static long acquire(KeycloakSession session, RealmModel realm, String tokenId) {
         Integer limit = TokenPolicy.loginRateLimitPerHour(realm);
         if (limit == null) return 0;
         long now = Time.currentTimeMillis();

@@ -1,8 +1,10 @@
-package dev.orgapitokens.auth;
+package dev.orgapitokens.login;
 
 import dev.orgapitokens.service.ServiceIdentities;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
@@ -12,16 +14,26 @@ import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
 import org.keycloak.protocol.oidc.mappers.TokenIntrospectionTokenMapper;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.IDToken;
 
 /**
- * Puts {@code api_token_id} and {@code sites} into access tokens of key logins, from the user
- * session notes the authenticator set: no extra database read per login.
+ * Shapes access tokens of key logins (SPEC §5), from the user session notes of {@link LoginNotes},
+ * so no database read per login: {@code api_token_id} and {@code sites}; exactly the token's role
+ * (the login client's scope already keeps other roles out, but an operator may have made a token
+ * role composite, and Keycloak expands composites within the scope); an {@code exp} no later than
+ * the token's expiry; no {@code sid}, because the session is transient and never stored (with one,
+ * introspection would look for it and answer inactive); and an {@code iat} not before the service
+ * identity's not-before, which changes to the token set (see ApiTokenService) so that tokens issued
+ * before a change introspect as inactive at once, while a login right after the change in the same
+ * second still gives a usable token.
  */
 public class ApiTokenClaimsMapper extends AbstractOIDCProtocolMapper implements OIDCAccessTokenMapper, TokenIntrospectionTokenMapper {
 
     public static final String ID = "org-api-token-claims-mapper";
     public static final String SITES_CLAIM = "sites";
+    /** After Keycloak's role, audience and script mappers, so the role claim it pins is final. */
+    static final int PRIORITY = 100;
     private static final List<ProviderConfigProperty> CONFIG = new ArrayList<>();
 
     static {
@@ -31,11 +43,26 @@ public class ApiTokenClaimsMapper extends AbstractOIDCProtocolMapper implements 
     @Override
     protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
             KeycloakSession session, ClientSessionContext clientSessionCtx) {
-        String tokenId = userSession.getNote(ApiKeyAuthenticator.NOTE_TOKEN_ID);
+        String tokenId = LoginNotes.tokenId(userSession);
         if (tokenId == null) return; // not a key login
         token.getOtherClaims().put(ServiceIdentities.TOKEN_ID_CLAIM, tokenId);
-        String sites = userSession.getNote(ApiKeyAuthenticator.NOTE_SITES);
-        token.getOtherClaims().put(SITES_CLAIM, sites == null || sites.isEmpty() ? List.of() : List.of(sites.split(",")));
+        token.getOtherClaims().put(SITES_CLAIM, LoginNotes.sites(userSession));
+        token.setSessionId(null);
+        Long expiresAt = LoginNotes.expiresAt(userSession);
+        if (expiresAt != null && token.getExp() != null && token.getExp() > expiresAt / 1000) token.exp(expiresAt / 1000);
+        int notBefore = session.users().getNotBeforeOfUser(userSession.getRealm(), userSession.getUser());
+        if (token.getIat() != null && token.getIat() < notBefore) token.iat((long) notBefore);
+        if (token instanceof AccessToken access) {
+            AccessToken.Access realmAccess = new AccessToken.Access();
+            realmAccess.addRole(LoginNotes.role(userSession));
+            access.setRealmAccess(realmAccess);
+            access.setResourceAccess(new HashMap<>());
+        }
+    }
+
+    @Override
+    public int getPriority() {
+        return PRIORITY;
     }
 
     public static ProtocolMapperModel model() {
@@ -43,7 +70,7 @@ public class ApiTokenClaimsMapper extends AbstractOIDCProtocolMapper implements 
         model.setName("org API token claims");
         model.setProtocolMapper(ID);
         model.setProtocol("openid-connect");
-        model.setConfig(new java.util.HashMap<>(java.util.Map.of(
+        model.setConfig(new HashMap<>(Map.of(
                 OIDCAttributeMapperHelper.INCLUDE_IN_ACCESS_TOKEN, "true",
                 OIDCAttributeMapperHelper.INCLUDE_IN_LIGHTWEIGHT_ACCESS_TOKEN, "true",
                 OIDCAttributeMapperHelper.INCLUDE_IN_INTROSPECTION, "true")));
@@ -62,7 +89,7 @@ public class ApiTokenClaimsMapper extends AbstractOIDCProtocolMapper implements 
 
     @Override
     public String getHelpText() {
-        return "Adds api_token_id and sites to access tokens obtained with an org API key.";
+        return "Shapes access tokens obtained with an org API key: api_token_id, sites, exactly the token's role, exp within the token's expiry.";
     }
 
     @Override

@@ -1,0 +1,306 @@
+package dev.orgapitokens.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's shell examples, run against the suite's server, so that they cannot drift from what
+ * the extension does. README.md is the only source of the examples.
+ *
+ * <p>The convention: a {@code ```bash} block whose line above is {@code <!-- run: name -->} is run by
+ * this test (as the dynamic test "README.md block 'name' (line n)"); {@code <!-- not run: why -->}
+ * exempts one. A bash block that talks to the server ({@code $KC} or {@code kcadm.sh}) must carry one
+ * of the two.
+ *
+ * <p>Each marked block runs on its own in {@code bash -euo pipefail}, in the unpacked distribution's
+ * home (so {@code bin/kcadm.sh} is Keycloak's, logged in beforehand as the master admin; its config
+ * lives in a temporary home), with {@code http://localhost:8080} replaced by the server's URL and
+ * {@code KC} (that URL), {@code API_KEY} and {@code LEAKED_KEY} (keys of two tokens of the realm
+ * {@code demo}, created from {@code demo/demo-realm.json}) in its environment. {@code curl} is a
+ * function that adds {@code --fail-with-body}, so any answer of 400 or more fails the block, and
+ * records each status: a curl command whose trailing comment holds a three-digit number ({@code # 201},
+ * {@code # always 200 ...}) must answer exactly that. Then the checks below test what the README
+ * says about the block's effect. Output is printed with keys redacted, and every key in it joins
+ * {@link Http#ISSUED_KEYS} for the suite's leak scan.
+ */
+class ReadmeExamplesIT extends ServerTest {
+
+    static final Path README = Path.of("README.md");
+    static final String README_URL = "http://localhost:8080";
+    static final Pattern RUN = Pattern.compile("^<!--\\s*run:\\s*([A-Za-z0-9-]+)\\s*-->$");
+    static final Pattern NOT_RUN = Pattern.compile("^<!--\\s*not run:.*-->$");
+    static final Pattern TALKS_TO_SERVER = Pattern.compile("\\$KC\\b|\\$\\{KC\\}|kcadm\\.sh");
+    static final Pattern CURL = Pattern.compile("(?:^|[\\s(;|&])curl\\s");
+    static final Pattern TRAILING_COMMENT = Pattern.compile("\\s#\\s(.*)$");
+    static final Pattern STATUS_IN_COMMENT = Pattern.compile("\\b(\\d{3})\\b");
+    static final Pattern KEY = Pattern.compile("oat_[A-Za-z0-9]{20,}");
+    static final String STATUS_MARK = "@@readme-http ";
+    static final Pattern STATUS_LINE = Pattern.compile("\\n?" + STATUS_MARK + "(\\d{3})\\n");
+    /** One line, so that bash's line numbers in error messages are the block's own. */
+    static final String PREAMBLE = "curl() { command curl -S --fail-with-body -w '%{stderr}\\n" + STATUS_MARK + "%{http_code}\\n' \"$@\"; }; ";
+
+    /** A fenced code block of the README; {@code line} is the line of its opening fence. */
+    record Block(String name, boolean exempt, int line, String lang, String code) {
+        String label() {
+            return "README.md block '" + name + "' (line " + line + ")";
+        }
+    }
+
+    record Run(int exit, String output, List<Integer> statuses) {
+    }
+
+    /** A curl command of a block: its README line (where it starts) and the status its comment promises, if any. */
+    record CurlCall(int line, Integer status) {
+    }
+
+    @TempDir
+    static Path home;
+    static TestRealm demo;
+    static String admin;
+    static String apiKey;
+    static String apiKeyTokenId;
+    static String leakedKey;
+    static String leakedKeyTokenId;
+
+    /** What each block's effect must be, beyond running without error and with the statuses its comments give. */
+    static final Map<String, BiConsumer<Block, String>> CHECKS = new LinkedHashMap<>();
+
+    static {
+        CHECKS.put("console-theme", (b, output) -> {
+            for (String realm : List.of("master", "demo")) {
+                Http.Response r = Http.get(KeycloakServer.server().url() + "/admin/realms/" + realm, admin);
+                assertEquals("org-api-tokens", r.json().path("adminTheme").asText(), b.label() + ": admin theme of " + realm);
+            }
+        });
+        CHECKS.put("curl", (b, output) -> {
+            assertEquals(2, distinctKeys(output), b.label() + ": the create and the rotate answers each show a key:\n" + Http.redact(output));
+            Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(output);
+            assertTrue(id.find(), b.label() + ": the create answer holds the token id:\n" + Http.redact(output));
+            assertTrue(output.contains("[{\"id\":\"" + id.group(1) + "\""), b.label() + ": the search lists the new token:\n" + Http.redact(output));
+            assertTrue(output.contains("\"role\":\"observer\""), b.label() + ": the PUT changes the role:\n" + Http.redact(output));
+            assertEquals(404, Http.get(demo.adminTokens() + "/" + id.group(1), admin).status(), b.label() + ": the DELETE removes the token");
+        });
+        CHECKS.put("kcadm", (b, output) -> {
+            assertEquals(1, distinctKeys(output), b.label() + ": the rotation prints the token with its key:\n" + Http.redact(output));
+            // once in the rotation's answer, once in the search's
+            assertEquals(2, count(output, "\"nightly-backup\""), b.label() + ": the search lists the token:\n" + Http.redact(output));
+            assertEquals(0, Http.get(demo.adminTokens() + "?search=nightly-backup", admin).json().size(), b.label() + ": the delete removes the token");
+            Matcher key = KEY.matcher(output);
+            key.find();
+            assertEquals(401, selfStatus(key.group()), b.label() + ": the deleted token's key is refused");
+        });
+        CHECKS.put("using-a-key", (b, output) -> {
+            assertEquals(2, count(output, "\"access_token\""), b.label() + ": both logins give an access token:\n" + Http.redact(output));
+            assertFalse(output.contains("refresh_token"), b.label() + ": a key login gives no refresh_token:\n" + Http.redact(output));
+        });
+        CHECKS.put("checking-a-key", (b, output) -> {
+            assertEquals(2, count(output, "\"id\":\"" + apiKeyTokenId + "\""), b.label() + ": both checks answer the token:\n" + Http.redact(output));
+            assertFalse(output.contains(apiKey), b.label() + ": the answer never holds the key");
+        });
+        CHECKS.put("reporting-a-leaked-key", (b, output) -> {
+            assertTrue(output.contains("{\"status\":\"received\"}"), b.label() + ": " + Http.redact(output));
+            Http.Response token = Http.get(demo.adminTokens() + "/" + leakedKeyTokenId, admin);
+            assertTrue(token.json().path("exposed").asBoolean(), b.label() + ": the reported token shows exposed: " + token);
+            assertEquals(401, selfStatus(leakedKey), b.label() + ": the reported key is refused");
+        });
+    }
+
+    @BeforeAll
+    static void demoRealmAndKcadm() throws Exception {
+        demo = newRealmFromJson(Files.readString(Path.of("demo/demo-realm.json")));
+        admin = TestRealm.masterAdminToken();
+        Http.Response key = Http.postJson(demo.adminTokens(), admin, Map.of("name", "readme-api-key", "role", "observer", "sites", List.of("*")));
+        assertEquals(201, key.status(), key.describe());
+        apiKey = key.json().get("key").asText();
+        apiKeyTokenId = key.json().get("id").asText();
+        Http.Response leaked = Http.postJson(demo.adminTokens(), admin, Map.of("name", "readme-leaked-key", "role", "observer", "sites", List.of("*")));
+        assertEquals(201, leaked.status(), leaked.describe());
+        leakedKey = leaked.json().get("key").asText();
+        leakedKeyTokenId = leaked.json().get("id").asText();
+        // A reader of the console theme lines has logged kcadm in, as "With kcadm.sh" shows.
+        Run login = run("bin/kcadm.sh config credentials --server " + KeycloakServer.server().url() + " --realm master --user "
+                + KeycloakServer.ADMIN_USER + " --password " + KeycloakServer.ADMIN_PASSWORD);
+        assertEquals(0, login.exit(), "kcadm.sh config credentials: " + Http.redact(login.output()));
+    }
+
+    @Test
+    void everyExampleThatTalksToTheServerIsMarked() throws IOException {
+        List<Block> blocks = blocks();
+        Set<String> names = new HashSet<>();
+        for (Block b : blocks) {
+            if (b.name() != null && !names.add(b.name())) fail("README.md line " + b.line() + ": a second block marked run: " + b.name());
+            if (b.name() == null && !b.exempt() && b.lang().equals("bash") && TALKS_TO_SERVER.matcher(b.code()).find()) {
+                fail("README.md line " + b.line() + ": a bash block that talks to the server has no <!-- run: name --> "
+                        + "(or <!-- not run: why -->) on the line above it, so ReadmeExamplesIT does not run it");
+            }
+        }
+        for (String checked : CHECKS.keySet()) {
+            assertTrue(names.contains(checked), "ReadmeExamplesIT checks the README block marked <!-- run: " + checked
+                    + " -->, which README.md no longer has: mark the block again or drop its check");
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theMarkedExamplesRunAsTheReadmeSays() throws IOException {
+        return blocks().stream().filter(b -> b.name() != null).map(b -> dynamicTest(b.label(), () -> {
+            Run run = run(b.code().replace(README_URL, KeycloakServer.server().url()));
+            String shown = Http.redact(run.output());
+            System.out.println(b.label() + ":\n" + shown);
+            assertEquals(0, run.exit(), b.label() + " failed with exit code " + run.exit() + " (bash's line numbers count from the block's "
+                    + "first line, README line " + (b.line() + 1) + "):\n" + shown);
+            List<CurlCall> calls = curlCalls(b);
+            assertEquals(calls.size(), run.statuses().size(), b.label() + ": ran " + run.statuses().size() + " curl commands, the block shows "
+                    + calls.size() + ":\n" + shown);
+            for (int i = 0; i < calls.size(); i++) {
+                CurlCall call = calls.get(i);
+                if (call.status() != null) {
+                    assertEquals(call.status(), run.statuses().get(i), b.label() + ": the curl command of README line " + call.line()
+                            + " answered " + run.statuses().get(i) + ", its comment says " + call.status() + ":\n" + shown);
+                }
+            }
+            CHECKS.getOrDefault(b.name(), (x, y) -> { }).accept(b, run.output());
+        }));
+    }
+
+    /** The README's fenced code blocks, with the marker on the line above each, if any. */
+    static List<Block> blocks() throws IOException {
+        List<String> lines = Files.readAllLines(README, StandardCharsets.UTF_8);
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            Matcher marker = RUN.matcher(line);
+            boolean isMarker = marker.matches() || NOT_RUN.matcher(line).matches();
+            if (isMarker && (i + 1 >= lines.size() || !lines.get(i + 1).startsWith("```"))) {
+                fail("README.md line " + (i + 1) + ": " + line + " must be the line right above a ``` fence");
+            }
+            if (!lines.get(i).startsWith("```")) continue;
+            String previous = i > 0 ? lines.get(i - 1).trim() : "";
+            Matcher run = RUN.matcher(previous);
+            String name = run.matches() ? run.group(1) : null;
+            boolean exempt = NOT_RUN.matcher(previous).matches();
+            int open = i;
+            StringBuilder code = new StringBuilder();
+            for (i++; i < lines.size() && !lines.get(i).startsWith("```"); i++) code.append(lines.get(i)).append('\n');
+            if (i >= lines.size()) fail("README.md line " + (open + 1) + ": a code block that never closes");
+            blocks.add(new Block(name, exempt, open + 1, lines.get(open).substring(3).trim(), code.toString()));
+        }
+        return blocks;
+    }
+
+    /** The curl commands of a block in the order they run, with the status each one's trailing comment names. */
+    static List<CurlCall> curlCalls(Block b) {
+        List<CurlCall> calls = new ArrayList<>();
+        String[] lines = b.code().split("\n");
+        StringBuilder command = new StringBuilder();
+        int start = 0;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (command.isEmpty()) {
+                if (line.trim().startsWith("#")) continue;
+                start = i;
+            }
+            if (line.endsWith("\\")) {
+                command.append(line, 0, line.length() - 1).append(' ');
+                continue;
+            }
+            Integer status = null;
+            Matcher comment = TRAILING_COMMENT.matcher(line);
+            if (comment.find()) {
+                Matcher number = STATUS_IN_COMMENT.matcher(comment.group(1));
+                if (number.find()) status = Integer.valueOf(number.group(1));
+                line = line.substring(0, comment.start());
+            }
+            long curls = CURL.matcher(command.append(line)).results().count();
+            for (long k = 0; k < curls; k++) calls.add(new CurlCall(b.line() + 1 + start, curls == 1 ? status : null));
+            command.setLength(0);
+        }
+        return calls;
+    }
+
+    /** Runs shell code in {@code bash -euo pipefail} in the distribution's home; output and errors together, with the curl statuses taken out. */
+    static Run run(String code) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", PREAMBLE + code)
+                .directory(Path.of(KeycloakServer.required("keycloak.home")).toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.put("KC", KeycloakServer.server().url());
+        env.put("API_KEY", apiKey == null ? "" : apiKey);
+        env.put("LEAKED_KEY", leakedKey == null ? "" : leakedKey);
+        env.put("HOME", home.toString());
+        env.put("KC_OPTS", "-Duser.home=" + home); // kcadm keeps its config in ~/.keycloak
+        Process process = builder.start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+        }
+        String raw;
+        try {
+            raw = output.get(1, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the output of a README block", e);
+        }
+        Http.remember(raw);
+        List<Integer> statuses = new ArrayList<>();
+        StringBuilder shown = new StringBuilder();
+        Matcher status = STATUS_LINE.matcher(raw);
+        while (status.find()) {
+            statuses.add(Integer.valueOf(status.group(1)));
+            // keep the line break an answer without one needs, drop the rest
+            boolean midLine = status.start() > 0 && raw.charAt(status.start() - 1) != '\n';
+            status.appendReplacement(shown, midLine ? "\n" : "");
+        }
+        status.appendTail(shown);
+        return new Run(process.exitValue(), shown.toString(), statuses);
+    }
+
+    static int selfStatus(String key) {
+        return Http.send(HttpRequest.newBuilder(URI.create(demo.realmTokens() + "/self")).header("X-API-Key", key).GET().build()).status();
+    }
+
+    static long distinctKeys(String text) {
+        return KEY.matcher(text).results().map(java.util.regex.MatchResult::group).distinct().count();
+    }
+
+    static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) n++;
+        return n;
+    }
+}
