@@ -28,7 +28,8 @@ import {
 import { KeyIcon } from "@patternfly/react-icons";
 import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useState } from "react";
-import { Access, ApiToken, Organization, Policy, ROLES, roleLabel, useTokensApi } from "./api";
+import { useTokensAccess } from "./access";
+import { ApiToken, errorText, Organization, Policy, useTokensApi } from "./api";
 import { PolicyForm } from "./PolicyForm";
 import { ConfirmDialog, KeyDialog, TokenFormDialog } from "./TokenDialogs";
 
@@ -64,9 +65,9 @@ type Dialog =
 export const ApiTokensSection = () => {
   const { realm, realmRepresentation } = useRealm();
   const api = useTokensApi(realm);
+  const { access, error: accessError, roles, roleLabel } = useTokensAccess();
   const [notice, setNotice] = useState<string>();
   const addAlert = (text: string) => setNotice(text);
-  const [access, setAccess] = useState<Access>();
   const [tokens, setTokens] = useState<ApiToken[]>();
   const [hasMore, setHasMore] = useState(false);
   const [first, setFirst] = useState(0);
@@ -83,18 +84,16 @@ export const ApiTokensSection = () => {
 
   const load = useCallback(async () => {
     try {
-      const [rights, settings, page] = await Promise.all([
-        api.access(),
+      const [settings, page] = await Promise.all([
         api.settings(),
         api.list({ first, max: max + 1, search: appliedSearch, role, organizationId: organizationFilter }), // one more tells whether a next page exists
       ]);
-      setAccess(rights);
       setPolicy(settings);
       setHasMore(page.length > max);
       setTokens(page.slice(0, max));
       setLoadError(undefined);
     } catch (e) {
-      setLoadError(e instanceof Error ? e.message : String(e));
+      setLoadError(errorText(e));
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [realm, first, max, appliedSearch, role, organizationFilter]);
@@ -116,12 +115,12 @@ export const ApiTokensSection = () => {
   const showOrganization = organizations.length > 0 || !!tokens?.some((t) => t.organizationId);
   const close = () => setDialog(undefined);
 
-  if (loadError) {
+  if (accessError || loadError) {
     return (
       <PageSection>
         <EmptyState>
           <EmptyStateHeader titleText="API tokens cannot be shown" headingLevel="h2" />
-          <EmptyStateBody data-testid="load-error">{loadError}</EmptyStateBody>
+          <EmptyStateBody data-testid="load-error">{accessError ?? loadError}</EmptyStateBody>
         </EmptyState>
       </PageSection>
     );
@@ -185,7 +184,7 @@ export const ApiTokensSection = () => {
                         testId="role-filter"
                         value={role}
                         allLabel="All roles"
-                        options={ROLES.map((r) => ({ value: r.id, label: r.label }))}
+                        options={roles.map((r) => ({ value: r.name, label: r.displayName }))}
                         onChange={(v) => {
                           setFirst(0);
                           setRole(v);

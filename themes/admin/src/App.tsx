@@ -2,6 +2,7 @@ import { AdminClientProvider, AppContexts, ForbiddenSection, Header, PageBreadCr
 import { Page, Spinner } from "@patternfly/react-core";
 import { PropsWithChildren, Suspense } from "react";
 import { Outlet, useMatches } from "react-router-dom";
+import { TokensAccessProvider } from "./access";
 import { PageNav } from "./PageNav";
 
 type Handle = { access?: string | string[] };
@@ -18,10 +19,11 @@ const RouteAccess = ({ children }: PropsWithChildren) => {
   return hasAccess(...(needed as any[])) ? children : <ForbiddenSection permissionNeeded={needed as any} />;
 };
 
-/** The stock console layout with our navigation. */
+/** The stock console layout with our navigation; the navigation and the API tokens page share one /access answer. */
 export const App = () => (
   <AdminClientProvider>
   <AppContexts>
+  <TokensAccessProvider>
     <Page
       header={<Header />}
       isManagedSidebar
@@ -35,6 +37,7 @@ export const App = () => (
         </RouteAccess>
       </Suspense>
     </Page>
+  </TokensAccessProvider>
   </AppContexts>
   </AdminClientProvider>
 );

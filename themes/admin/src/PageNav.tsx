@@ -1,9 +1,8 @@
 import { routes, useAccess, useEnvironment, useRealm, useServerInfo } from "@keycloak/keycloak-admin-ui";
 import { Label, Nav, NavGroup, PageSidebar, PageSidebarBody } from "@patternfly/react-core";
-import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router-dom";
-import { useTokensApi } from "./api";
+import { useTokensAccess } from "./access";
 
 /**
  * The stock left navigation of Keycloak 26.7 (same groups, items, access rules and feature flags),
@@ -39,19 +38,7 @@ export const PageNav = () => {
   const { hasSomeAccess } = useAccess();
   const { realm, realmRepresentation } = useRealm();
   const { features } = useServerInfo();
-  const api = useTokensApi(realm);
-  const [canViewTokens, setCanViewTokens] = useState(false);
-
-  useEffect(() => {
-    let current = true;
-    api.access()
-      .then((access) => current && setCanViewTokens(access.view))
-      .catch(() => current && setCanViewTokens(false));
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [realm]);
+  const canViewTokens = !!useTokensAccess().access?.view;
 
   const enabled = (feature: string) => !!features?.some((f) => f.name === feature && f.enabled);
   const showManage = hasSomeAccess("view-realm", "query-groups", "query-users", "query-clients", "query-organizations", "view-events");

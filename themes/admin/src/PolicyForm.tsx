@@ -4,15 +4,13 @@ import {
   Button,
   Form,
   FormGroup,
-  FormHelperText,
-  HelperText,
-  HelperTextItem,
   PageSection,
   Spinner,
   TextInput,
 } from "@patternfly/react-core";
 import { FormEvent, useEffect, useState } from "react";
-import { ApiError, Policy } from "./api";
+import { Policy } from "./api";
+import { FieldHelper, FormError, formError } from "./FormErrors";
 
 type Field = keyof Policy;
 
@@ -35,7 +33,7 @@ const FIELDS: { field: Field; label: string; help: string }[] = [
 ];
 
 const toText = (value: number | null) => (value === null ? "" : String(value));
-/** Empty is "no limit"; anything else that is not a number goes as typed, so the server's message names the field. */
+/** Empty is "no limit"; anything else that is not a number goes as typed, so the server's error names the field. */
 const fromText = (text: string): number | string | null =>
   text.trim() === "" ? null : /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text;
 
@@ -48,7 +46,7 @@ type PolicyFormProps = {
 /** The realm policy of SPEC §4 /settings: read by viewers, changed by managers. */
 export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
   const [values, setValues] = useState<Record<Field, string>>();
-  const [error, setError] = useState<{ field?: Field; text: string }>();
+  const [error, setError] = useState<FormError<Field>>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -77,9 +75,7 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
       });
       setSaved(true);
     } catch (e) {
-      const text = e instanceof Error ? e.message : String(e);
-      const field = e instanceof ApiError ? FIELDS.find((f) => text.startsWith(f.field))?.field : undefined;
-      setError({ field, text });
+      setError(formError(e, FIELDS.map((f) => f.field)));
     } finally {
       setBusy(false);
     }
@@ -101,17 +97,7 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
               validated={error?.field === field ? "error" : "default"}
               onChange={(_e, v) => setValues({ ...values, [field]: v })}
             />
-            <FormHelperText>
-              <HelperText>
-                {error?.field === field ? (
-                  <HelperTextItem variant="error" data-testid={`policy-error-${field}`}>
-                    {error.text}
-                  </HelperTextItem>
-                ) : (
-                  <HelperTextItem>{help}</HelperTextItem>
-                )}
-              </HelperText>
-            </FormHelperText>
+            <FieldHelper error={error?.field === field ? error.text : undefined} help={help} testId={`policy-error-${field}`} />
           </FormGroup>
         ))}
         {canManage && (

@@ -6,11 +6,8 @@ import {
   ClipboardCopy,
   Form,
   FormGroup,
-  FormHelperText,
   FormSelect,
   FormSelectOption,
-  HelperText,
-  HelperTextItem,
   Modal,
   ModalVariant,
   Radio,
@@ -18,25 +15,16 @@ import {
   TextInput,
 } from "@patternfly/react-core";
 import { FormEvent, useState } from "react";
-import { ApiError, ApiToken, Organization, ROLES, TokenInput } from "./api";
+import { useTokensAccess } from "./access";
+import { ApiToken, errorText, Organization, TokenInput } from "./api";
+import { FieldHelper, FormError, formError } from "./FormErrors";
 
-type Field = "name" | "role" | "sites" | "expiresAt" | "allowedCidrs" | "organizationId";
+/** The fields of a token body (SPEC §4) that the form shows; the API names them in its errors. */
+const FIELDS = ["name", "organizationId", "role", "sites", "expiresAt", "allowedCidrs"] as const;
+type Field = (typeof FIELDS)[number];
 
-/** Which field an API error is about, so it can be shown next to that field. */
-export function fieldOf(description: string): Field | undefined {
-  const text = description.toLowerCase();
-  if (text.includes("organization")) return "organizationId";
-  if (text.includes("site")) return "sites";
-  if (text.includes("cidr")) return "allowedCidrs";
-  if (text.includes("expiresat")) return "expiresAt";
-  if (text.includes("role")) return "role";
-  if (text.includes("name")) return "name";
-  return undefined;
-}
-
-/** API wording, made friendlier where it names JSON fields. */
-export const friendly = (description: string) =>
-  description.replace("expiresAt is in the past", "The expiry date is in the past").replace(/^expiresAt/, "The expiry date");
+/** New tokens start with the least-privileged role, when the server offers it. */
+const DEFAULT_ROLE = "observer";
 
 const toDateInput = (millis: number | null) => (millis ? new Date(millis).toISOString().slice(0, 10) : "");
 /** A date picked in the form means "until the end of that day" (UTC). */
@@ -55,17 +43,18 @@ type TokenFormDialogProps = {
 };
 
 /** Create and edit: name, role, site access, expiry and allowed CIDRs, with errors next to their field. */
-export const TokenFormDialog = ({ title, submitLabel, token, organizations, maxLifetimeDays, onSubmit, onClose }: TokenFormDialogProps) => {
+export const TokenFormDialog = ({ title, submitLabel, token, organizations = [], maxLifetimeDays, onSubmit, onClose }: TokenFormDialogProps) => {
+  const { roles } = useTokensAccess();
+  const showOrganizations = organizations.length > 0;
   const [organizationId, setOrganizationId] = useState(token?.organizationId ?? "");
   const [name, setName] = useState(token?.name ?? "");
-  const [role, setRole] = useState(token?.role ?? "observer");
+  const [role, setRole] = useState(token?.role ?? (roles.some((r) => r.name === DEFAULT_ROLE) ? DEFAULT_ROLE : roles[0]?.name ?? ""));
   const [allSites, setAllSites] = useState(token ? token.sites.includes("*") : true);
   const [sites, setSites] = useState<string[]>(token && !token.sites.includes("*") ? token.sites : []);
   const [siteDraft, setSiteDraft] = useState("");
   const [expiry, setExpiry] = useState(toDateInput(token?.expiresAt ?? null));
   const [cidrs, setCidrs] = useState((token?.allowedCidrs ?? []).join("\n"));
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [formError, setFormError] = useState<string>();
+  const [error, setError] = useState<FormError<Field>>();
   const [busy, setBusy] = useState(false);
 
   const addSite = () => {
@@ -77,8 +66,7 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations, maxL
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     const pendingSites = siteDraft.trim() && !sites.includes(siteDraft.trim()) ? [...sites, siteDraft.trim()] : sites;
-    setErrors({});
-    setFormError(undefined);
+    setError(undefined);
     setBusy(true);
     try {
       await onSubmit({
@@ -90,35 +78,16 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations, maxL
         ...(token ? {} : { organizationId: organizationId || null }),
       });
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 400 || e.status === 409)) {
-        // 409 is a taken name, or the realm's token limit (limit_reached), which is about no one field
-        const field = e.status === 409 ? (e.error === "limit_reached" ? undefined : "name") : fieldOf(e.description);
-        if (field) setErrors({ [field]: friendly(e.description) });
-        else setFormError(friendly(e.description));
-      } else {
-        setFormError(e instanceof Error ? e.message : String(e));
-      }
+      // An error about the organization goes to the top of the form when its select is not shown.
+      setError(formError(e, showOrganizations ? FIELDS : FIELDS.filter((f) => f !== "organizationId")));
     } finally {
       setBusy(false);
     }
   };
 
-  const helper = (field: Field, text?: string) =>
-    errors[field] ? (
-      <FormHelperText>
-        <HelperText>
-          <HelperTextItem variant="error" data-testid={`error-${field}`}>
-            {errors[field]}
-          </HelperTextItem>
-        </HelperText>
-      </FormHelperText>
-    ) : text ? (
-      <FormHelperText>
-        <HelperText>
-          <HelperTextItem>{text}</HelperTextItem>
-        </HelperText>
-      </FormHelperText>
-    ) : null;
+  const fieldError = (field: Field) => (error?.field === field ? error.text : undefined);
+  const validated = (field: Field) => (fieldError(field) ? "error" : "default");
+  const helper = (field: Field, help?: string) => <FieldHelper error={fieldError(field)} help={help} testId={`error-${field}`} />;
 
   return (
     <Modal
@@ -135,20 +104,21 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations, maxL
         </Button>,
       ]}
     >
-      {formError && <Alert variant="danger" isInline title={formError} data-testid="token-form-error" />}
+      {error && !error.field && <Alert variant="danger" isInline title={error.text} data-testid="token-form-error" />}
       <Form id="token-form" onSubmit={submit}>
         <FormGroup label="Name" isRequired fieldId="token-name">
           <TextInput id="token-name" data-testid="token-name" value={name} onChange={(_e, v) => setName(v)}
-            validated={errors.name ? "error" : "default"} />
+            validated={validated("name")} />
           {helper("name", "Shown in the list; unique in this realm.")}
         </FormGroup>
-        {organizations && organizations.length > 0 && (
+        {showOrganizations && (
           <FormGroup label="Organization" fieldId="token-organization">
             <FormSelect
               id="token-organization"
               data-testid="token-organization"
               value={organizationId}
               isDisabled={!!token}
+              validated={validated("organizationId")}
               onChange={(_e, v) => setOrganizationId(v)}
             >
               <FormSelectOption value="" label="None: a realm-wide token" />
@@ -160,9 +130,9 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations, maxL
           </FormGroup>
         )}
         <FormGroup label="Role" isRequired fieldId="token-role">
-          <FormSelect id="token-role" data-testid="token-role" value={role} onChange={(_e, v) => setRole(v)}>
-            {ROLES.map((r) => (
-              <FormSelectOption key={r.id} value={r.id} label={r.label} />
+          <FormSelect id="token-role" data-testid="token-role" value={role} validated={validated("role")} onChange={(_e, v) => setRole(v)}>
+            {roles.map((r) => (
+              <FormSelectOption key={r.name} value={r.name} label={r.displayName} />
             ))}
           </FormSelect>
           {helper("role")}
@@ -185,7 +155,7 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations, maxL
                   }
                 }}
                 onBlur={addSite}
-                validated={errors.sites ? "error" : "default"}
+                validated={validated("sites")}
               />
               <ChipGroup numChips={20}>
                 {sites.map((site) => (
@@ -200,14 +170,14 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations, maxL
         </FormGroup>
         <FormGroup label="Expires" fieldId="token-expiry">
           <TextInput id="token-expiry" data-testid="token-expiry" type="date" value={expiry} onChange={(_e, v) => setExpiry(v)}
-            validated={errors.expiresAt ? "error" : "default"} />
+            validated={validated("expiresAt")} />
           {helper("expiresAt", maxLifetimeDays
             ? `Required: this realm's policy allows at most ${maxLifetimeDays} days. The key stops working at the end of this day (UTC).`
             : "Optional. The key stops working at the end of this day (UTC).")}
         </FormGroup>
         <FormGroup label="Allowed addresses (CIDR)" fieldId="token-cidrs">
           <TextArea id="token-cidrs" data-testid="token-cidrs" value={cidrs} onChange={(_e, v) => setCidrs(v)} rows={3}
-            placeholder="203.0.113.0/24" validated={errors.allowedCidrs ? "error" : "default"} />
+            placeholder="203.0.113.0/24" validated={validated("allowedCidrs")} />
           {helper("allowedCidrs", "Optional, one per line. Empty: the key works from anywhere.")}
         </FormGroup>
       </Form>
@@ -261,7 +231,7 @@ export const ConfirmDialog = ({ title, body, confirmLabel, danger, onConfirm, on
             try {
               await onConfirm();
             } catch (e) {
-              setError(e instanceof Error ? e.message : String(e));
+              setError(errorText(e));
             } finally {
               setBusy(false);
             }

@@ -28,32 +28,31 @@ export type TokenInput = {
   organizationId?: string | null;
 };
 
-export type Access = { view: boolean; manage: boolean };
+/** A role a token can carry: `name` is sent and stored, `displayName` is shown. */
+export type Role = { name: string; displayName: string };
+
+/** GET /access: what the current admin may do, and the roles a token can carry (the one list of them). */
+export type Access = { view: boolean; manage: boolean; roles: Role[] };
 
 /** The realm policy (GET/PUT /settings); null means no limit. */
 export type Policy = { maxLifetimeDays: number | null; loginRateLimitPerHour: number | null; maxTokens: number | null };
 
 export type Organization = { id: string; name: string; alias?: string };
 
-/** An error answer of the API: {"error", "error_description"}. */
+/** An error answer of the API: {"error", "error_description"}, and "field" when one field of the request is at fault. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly error: string,
     readonly description: string,
+    readonly field?: string,
   ) {
     super(description);
   }
 }
 
-export const ROLES: { id: string; label: string }[] = [
-  { id: "super-user", label: "Super User" },
-  { id: "network-admin", label: "Network Admin" },
-  { id: "observer", label: "Observer" },
-  { id: "helpdesk", label: "Helpdesk" },
-];
-
-export const roleLabel = (id: string) => ROLES.find((r) => r.id === id)?.label ?? id;
+/** The text to show for a failed call. */
+export const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Calls /admin/realms/{realm}/org-api-tokens with the console's own admin token. */
 export function useTokensApi(realm: string) {
@@ -78,6 +77,7 @@ export function useTokensApi(realm: string) {
         response.status,
         json?.error ?? String(response.status),
         json?.error_description ?? json?.errorMessage ?? response.statusText,
+        json?.field,
       );
     }
     return json as T;
@@ -97,7 +97,7 @@ export function useTokensApi(realm: string) {
     organizations,
     access: () => call<Access>("GET", "/access"),
     settings: () => call<Policy>("GET", "/settings"),
-    // Fields the form could not read as numbers go as typed, so the server's message names the field.
+    // Fields the form could not read as numbers go as typed, so the server's error names the field.
     updateSettings: (policy: Record<keyof Policy, number | string | null>) => call<Policy>("PUT", "/settings", policy),
     list: (params: { first: number; max: number; search?: string; role?: string; organizationId?: string }) => {
       const query = new URLSearchParams({ first: String(params.first), max: String(params.max) });
