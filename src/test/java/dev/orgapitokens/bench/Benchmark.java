@@ -2,6 +2,7 @@ package dev.orgapitokens.bench;
 
 import dev.orgapitokens.it.Http;
 import dev.orgapitokens.it.KeycloakServer;
+import dev.orgapitokens.it.Prometheus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -431,18 +432,7 @@ public final class Benchmark {
     /** A counter from Keycloak's Prometheus endpoint (all label sets summed). */
     double metric(String name) throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString());
-        return counter(r.body(), name);
-    }
-
-    /** A counter in a Prometheus text exposition, all label sets summed. */
-    public static double counter(String exposition, String name) {
-        double sum = 0;
-        for (String line : exposition.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return Prometheus.counter(r.body(), name);
     }
 
     // ---- output ----

@@ -3,7 +3,6 @@ package dev.orgapitokens.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orgapitokens.bench.Benchmark;
 import dev.orgapitokens.key.ApiKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,9 +38,7 @@ class BadKeysIT extends ServerTest {
         String admin = TestRealm.masterAdminToken();
         // Keycloak's own login-event store is the operator's choice; off (its default), nothing may be written.
         assertEquals(204, Http.putJson(realm.adminUrl(""), admin, Map.of("eventsEnabled", false)).status());
-        Http.Response created = Http.postJson(realm.adminTokens(), admin, Map.of("name", "the-real-one", "role", "observer", "sites", List.of("*")));
-        assertEquals(201, created.status());
-        String realKey = created.json().get("key").asText();
+        String realKey = Tokens.create(realm, "observer", List.of("*"), Map.of()).key();
         assertEquals(200, KeyLogin.withForm(realm, realKey).status());
         Thread.sleep(1500); // the first login's last-used write runs after the response
 
@@ -112,6 +109,6 @@ class BadKeysIT extends ServerTest {
     }
 
     private static double metric(String name) {
-        return Benchmark.counter(Http.get(KeycloakServer.server().metricsUrl(), null).body(), name);
+        return Prometheus.counter(Http.get(KeycloakServer.server().metricsUrl(), null).body(), name);
     }
 }

@@ -97,32 +97,32 @@ class ClusterIT {
     @Test
     @Order(2)
     void aKeyIssuedOnOneNodeWorksOnTheOther() {
-        Token token = create("issued-on-a", "observer");
-        assertLogsInWithRole(nodeB, token.key, token.id, "observer");
+        Tokens.Token token = create("issued-on-a", "observer");
+        assertLogsInWithRole(nodeB, token.key(), token.id(), "observer");
     }
 
     @Test
     @Order(3)
     void changesOnNodeAHoldOnNodeBAtTheVeryNextLogin() {
-        Token token = create("changed-on-a", "observer");
+        Tokens.Token token = create("changed-on-a", "observer");
         // B has now logged the identity in, so its caches hold the token's user and role.
-        assertLogsInWithRole(nodeB, token.key, token.id, "observer");
+        assertLogsInWithRole(nodeB, token.key(), token.id(), "observer");
 
-        Http.Response edited = Http.putJson(tokens(nodeA) + "/" + token.id, admin(nodeA), Map.of("role", "network-admin"));
+        Http.Response edited = Http.putJson(tokens(nodeA) + "/" + token.id(), admin(nodeA), Map.of("role", "network-admin"));
         assertEquals(200, edited.status(), edited.describe());
-        JsonNode claims = assertLogsInWithRole(nodeB, token.key, token.id, "network-admin");
+        JsonNode claims = assertLogsInWithRole(nodeB, token.key(), token.id(), "network-admin");
         assertFalse(TokensApiIT.strings(claims.get("realm_access").get("roles")).contains("observer"), "node B still grants the old role");
 
-        Http.Response rotated = Http.send("POST", tokens(nodeA) + "/" + token.id + "/rotate", admin(nodeA), null, null);
+        Http.Response rotated = Http.send("POST", tokens(nodeA) + "/" + token.id() + "/rotate", admin(nodeA), null, null);
         assertEquals(200, rotated.status(), rotated.describe());
         String newKey = rotated.json().get("key").asText();
-        assertEquals(401, KeyLogin.withForm(nodeB.url(), REALM, token.key).status(), "node B refuses the rotated-out key");
-        assertLogsInWithRole(nodeB, newKey, token.id, "network-admin");
+        assertEquals(401, KeyLogin.withForm(nodeB.url(), REALM, token.key()).status(), "node B refuses the rotated-out key");
+        assertLogsInWithRole(nodeB, newKey, token.id(), "network-admin");
 
-        assertEquals(204, Http.delete(tokens(nodeA) + "/" + token.id, admin(nodeA)).status());
+        assertEquals(204, Http.delete(tokens(nodeA) + "/" + token.id(), admin(nodeA)).status());
         Http.Response afterDelete = KeyLogin.withForm(nodeB.url(), REALM, newKey);
         assertEquals(401, afterDelete.status(), "node B refuses the key of a deleted token: " + afterDelete.describe());
-        assertEquals(404, Http.get(tokens(nodeB) + "/" + token.id, admin(nodeB)).status(), "node B no longer has the token");
+        assertEquals(404, Http.get(tokens(nodeB) + "/" + token.id(), admin(nodeB)).status(), "node B no longer has the token");
     }
 
     /** SPEC §5: access tokens issued on node B stop introspecting as active on B the moment the token changes on A. */
@@ -173,28 +173,28 @@ class ClusterIT {
         int limit = 6;
         Http.Response policy = Http.putJson(tokens(nodeA) + "/settings", admin(nodeA), Map.of("loginRateLimitPerHour", limit));
         assertEquals(200, policy.status(), policy.describe());
-        Token token = create("rate-limited", "observer");
+        Tokens.Token token = create("rate-limited", "observer");
         for (int i = 0; i < limit; i++) {
             KeycloakServer.DistributionServer node = i % 2 == 0 ? nodeA : nodeB;
-            Http.Response login = KeyLogin.withForm(node.url(), REALM, token.key);
+            Http.Response login = KeyLogin.withForm(node.url(), REALM, token.key());
             assertEquals(200, login.status(), "login " + (i + 1) + " of " + limit + ": " + login.describe());
         }
         for (KeycloakServer.DistributionServer node : List.of(nodeB, nodeA)) {
-            Http.Response over = KeyLogin.withForm(node.url(), REALM, token.key);
+            Http.Response over = KeyLogin.withForm(node.url(), REALM, token.key());
             assertEquals(429, over.status(), "the allowance is shared, not one per node: " + over.describe());
             assertTrue(Long.parseLong(over.header("Retry-After")) >= 1, over.describe());
         }
         Map<String, Object> noLimit = new java.util.HashMap<>();
         noLimit.put("loginRateLimitPerHour", null);
         assertEquals(200, Http.putJson(tokens(nodeB) + "/settings", admin(nodeB), noLimit).status());
-        assertLogsInWithRole(nodeA, token.key, token.id, "observer"); // lifted on B, holds on A
+        assertLogsInWithRole(nodeA, token.key(), token.id(), "observer"); // lifted on B, holds on A
     }
 
     @Test
     @Order(5)
     void nodeBServesEveryGoodKeyLoginWhileNodeALeaves() throws InterruptedException {
         List<String> keys = new ArrayList<>();
-        for (int i = 0; i < 4; i++) keys.add(create("under-load-" + i, "helpdesk").key);
+        for (int i = 0; i < 4; i++) keys.add(create("under-load-" + i, "helpdesk").key());
         for (String key : keys) assertEquals(200, KeyLogin.withForm(nodeB.url(), REALM, key).status());
 
         AtomicBoolean running = new AtomicBoolean(true);
@@ -233,13 +233,8 @@ class ClusterIT {
         assertTrue(beforeStop > 0 && whileLeaving > 0, "the load ran before and while node A left");
     }
 
-    private record Token(String id, String key) {
-    }
-
-    private Token create(String name, String role) {
-        Http.Response created = Http.postJson(tokens(nodeA), admin(nodeA), Map.of("name", name, "role", role, "sites", List.of("*")));
-        assertEquals(201, created.status(), created.describe());
-        return new Token(created.json().get("id").asText(), created.json().get("key").asText());
+    private Tokens.Token create(String name, String role) {
+        return Tokens.create(tokens(nodeA), admin(nodeA), Tokens.body(name, role, List.of("*")));
     }
 
     private static JsonNode assertLogsInWithRole(KeycloakServer.DistributionServer node, String key, String id, String role) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,25 +57,21 @@ class OrganizationsIT extends ServerTest {
         return Http.get(realm.adminUrl("/users?exact=true&username=" + username), admin).json().get(0).get("id").asText();
     }
 
+    /** A create on the realm door; {@code organizationId} null leaves the field out. */
     static Http.Response create(String bearer, String name, String organizationId) {
-        Map<String, Object> body = new HashMap<>(Map.of("name", name, "role", "observer", "sites", List.of("*")));
+        Map<String, Object> body = Tokens.body(name, "observer", List.of("*"));
         if (organizationId != null) body.put("organizationId", organizationId);
         return Http.postJson(realm.realmTokens(), bearer, body);
     }
 
-    static JsonNode created(Http.Response r) {
-        assertEquals(201, r.status(), r.describe());
-        return r.json();
-    }
-
     @Test
     void superUsersCreateInTheirOrganizationAndSeeOnlyItsTokens() {
-        JsonNode a = created(create(superA, "a-script", null));
-        JsonNode b = created(create(superB, "b-script", null));
-        JsonNode wide = created(create(superNone, "realm-wide-script", null));
-        assertEquals(orgA, a.get("organizationId").asText(), "a super-user's token goes to their organization");
-        assertEquals(orgB, b.get("organizationId").asText());
-        assertTrue(wide.get("organizationId").isNull(), "a super-user in no organization creates realm-wide tokens");
+        Tokens.Token a = Tokens.created(create(superA, "a-script", null));
+        Tokens.Token b = Tokens.created(create(superB, "b-script", null));
+        Tokens.Token wide = Tokens.created(create(superNone, "realm-wide-script", null));
+        assertEquals(orgA, a.json().get("organizationId").asText(), "a super-user's token goes to their organization");
+        assertEquals(orgB, b.json().get("organizationId").asText());
+        assertTrue(wide.json().get("organizationId").isNull(), "a super-user in no organization creates realm-wide tokens");
 
         assertTrue(names(Http.get(realm.realmTokens(), superA).json()).contains("a-script"));
         assertFalse(names(Http.get(realm.realmTokens(), superA).json()).contains("b-script"));
@@ -85,14 +80,14 @@ class OrganizationsIT extends ServerTest {
         assertTrue(names(Http.get(realm.realmTokens(), superNone).json()).contains("realm-wide-script"));
 
         // other organizations' tokens (and realm-wide ones, for organization members) are 404
-        for (JsonNode other : List.of(b, wide)) {
-            String url = realm.realmTokens() + "/" + other.get("id").asText();
+        for (Tokens.Token other : List.of(b, wide)) {
+            String url = realm.realmTokens() + "/" + other.id();
             assertEquals(404, Http.get(url, superA).status());
             assertEquals(404, Http.putJson(url, superA, Map.of("role", "super-user")).status());
             assertEquals(404, Http.send("POST", url + "/rotate", superA, null, null).status());
             assertEquals(404, Http.delete(url, superA).status());
         }
-        assertEquals(404, Http.get(realm.realmTokens() + "/" + a.get("id").asText(), superNone).status());
+        assertEquals(404, Http.get(realm.realmTokens() + "/" + a.id(), superNone).status());
         // naming another organization is 403
         assertEquals(403, create(superA, "sneaky", orgB).status());
         assertEquals(403, create(superNone, "sneaky", orgA).status());
@@ -101,15 +96,16 @@ class OrganizationsIT extends ServerTest {
         String admin = TestRealm.masterAdminToken();
         List<String> onlyA = names(Http.get(realm.adminTokens() + "?organizationId=" + orgA, admin).json());
         assertTrue(onlyA.contains("a-script") && !onlyA.contains("b-script") && !onlyA.contains("realm-wide-script"), onlyA.toString());
-        assertEquals(200, Http.get(realm.adminTokens() + "/" + b.get("id").asText(), admin).status());
+        assertEquals(200, Http.get(realm.adminTokens() + "/" + b.id(), admin).status());
     }
 
     @Test
     void aSuperUserOfSeveralOrganizationsMustChooseOne() {
         Http.Response ambiguous = create(superBoth, "which-one", null);
         assertEquals(400, ambiguous.status(), ambiguous.describe());
+        assertEquals("organizationId", ambiguous.json().path("field").textValue(), ambiguous.describe());
         assertTrue(ambiguous.json().get("error_description").asText().contains("several organizations"));
-        assertEquals(orgB, created(create(superBoth, "chosen", orgB)).get("organizationId").asText());
+        assertEquals(orgB, Tokens.created(create(superBoth, "chosen", orgB)).json().get("organizationId").asText());
         assertTrue(names(Http.get(realm.realmTokens(), superBoth).json()).containsAll(List.of("chosen")));
     }
 
@@ -117,23 +113,28 @@ class OrganizationsIT extends ServerTest {
     void namesAreUniquePerOrganization() {
         String admin = TestRealm.masterAdminToken();
         for (String org : List.of(orgA, orgB)) {
-            Map<String, Object> body = Map.of("name", "shared-name", "role", "observer", "sites", List.of("*"), "organizationId", org);
-            assertEquals(201, Http.postJson(realm.adminTokens(), admin, body).status());
+            Map<String, Object> body = Tokens.body("shared-name", "observer", List.of("*"));
+            body.put("organizationId", org);
+            Tokens.create(realm.adminTokens(), admin, body);
         }
-        Http.Response again = Http.postJson(realm.adminTokens(), admin,
-                Map.of("name", "Shared-Name", "role", "observer", "sites", List.of("*"), "organizationId", orgA));
+        Map<String, Object> clash = Tokens.body("Shared-Name", "observer", List.of("*"));
+        clash.put("organizationId", orgA);
+        Http.Response again = Http.postJson(realm.adminTokens(), admin, clash);
         assertEquals(409, again.status(), again.describe());
+        assertEquals("conflict", again.json().get("error").asText(), again.describe());
+        assertEquals("name", again.json().path("field").textValue(), again.describe());
+        assertTrue(again.json().get("error_description").asText().contains("'Shared-Name'"), again.describe());
     }
 
     @Test
     void keysCarryTheirOrganizationAndIdentitiesAreManagedMembers() {
         String admin = TestRealm.masterAdminToken();
-        JsonNode a = created(create(superA, "a-login", null));
-        JsonNode b = created(create(superB, "b-login", null));
-        assertEquals(List.of("org-a"), organizationClaim(KeyLogin.withForm(realm, a.get("key").asText())));
-        assertEquals(List.of("org-b"), organizationClaim(KeyLogin.withForm(realm, b.get("key").asText())));
+        Tokens.Token a = Tokens.created(create(superA, "a-login", null));
+        Tokens.Token b = Tokens.created(create(superB, "b-login", null));
+        assertEquals(List.of("org-a"), organizationClaim(KeyLogin.withForm(realm, a.key())));
+        assertEquals(List.of("org-b"), organizationClaim(KeyLogin.withForm(realm, b.key())));
 
-        String identity = userId(admin, "api-token-" + a.get("id").asText());
+        String identity = userId(admin, "api-token-" + a.id());
         JsonNode members = Http.get(realm.adminUrl("/organizations/" + orgA + "/members"), admin).json();
         JsonNode member = null;
         for (JsonNode m : members) if (identity.equals(m.get("id").asText())) member = m;
@@ -142,17 +143,18 @@ class OrganizationsIT extends ServerTest {
 
         // removing the identity from its organization revokes the token
         assertEquals(204, Http.delete(realm.adminUrl("/organizations/" + orgA + "/members/" + identity), admin).status());
-        assertEquals(404, Http.get(realm.adminTokens() + "/" + a.get("id").asText(), admin).status());
-        assertEquals(401, KeyLogin.withForm(realm, a.get("key").asText()).status());
-        assertEquals(200, KeyLogin.withForm(realm, b.get("key").asText()).status(), "other tokens are untouched");
+        assertEquals(404, Http.get(realm.adminTokens() + "/" + a.id(), admin).status());
+        assertEquals(401, KeyLogin.withForm(realm, a.key()).status());
+        assertEquals(200, KeyLogin.withForm(realm, b.key()).status(), "other tokens are untouched");
     }
 
     @Test
     void deletingAnOrganizationDeletesItsTokensAndTheirKeysStopWorking() {
         String admin = TestRealm.masterAdminToken();
         String doomed = organization(admin, "org-doomed");
-        Map<String, Object> body = Map.of("name", "doomed-token", "role", "helpdesk", "sites", List.of("*"), "organizationId", doomed);
-        JsonNode token = created(Http.postJson(realm.adminTokens(), admin, body));
+        Map<String, Object> body = Tokens.body("doomed-token", "helpdesk", List.of("*"));
+        body.put("organizationId", doomed);
+        JsonNode token = Tokens.create(realm.adminTokens(), admin, body).json();
         String key = token.get("key").asText();
         assertEquals(200, KeyLogin.withForm(realm, key).status());
 
@@ -176,15 +178,14 @@ class OrganizationsIT extends ServerTest {
         Map<String, Object> inOrg = Map.of("name", "org-token", "role", "observer", "sites", List.of("*"), "organizationId", orgId);
 
         // without fine-grained admin permissions, manage-api-tokens is enough, organizations included
-        JsonNode before = created(Http.postJson(fgap.adminTokens(), tokenManager, inOrg));
+        JsonNode before = Tokens.create(fgap.adminTokens(), tokenManager, inOrg).json();
         assertEquals(204, Http.delete(fgap.adminTokens() + "/" + before.get("id").asText(), tokenManager).status());
 
         assertEquals(204, Http.putJson(fgap.adminUrl(""), admin, Map.of("adminPermissionsEnabled", true)).status());
         Http.Response refused = Http.postJson(fgap.adminTokens(), tokenManager, inOrg);
         assertEquals(403, refused.status(), "with them on, an organization's tokens need permission to manage it: " + refused.describe());
-        assertEquals(201, Http.postJson(fgap.adminTokens(), tokenManager,
-                Map.of("name", "realm-wide", "role", "observer", "sites", List.of("*"))).status(), "realm-wide tokens are unaffected");
-        JsonNode token = created(Http.postJson(fgap.adminTokens(), realmAdmin, inOrg));
+        Tokens.create(fgap.adminTokens(), tokenManager, Tokens.body("realm-wide", "observer", List.of("*"))); // realm-wide tokens are unaffected
+        JsonNode token = Tokens.create(fgap.adminTokens(), realmAdmin, inOrg).json();
         String url = fgap.adminTokens() + "/" + token.get("id").asText();
         assertEquals(403, Http.send("POST", url + "/rotate", tokenManager, null, null).status());
         assertEquals(403, Http.delete(url, tokenManager).status());

@@ -1,5 +1,18 @@
 package dev.orgapitokens.it;
 
+import static dev.orgapitokens.it.TokensApiIT.Door.ADMIN;
+import static dev.orgapitokens.it.TokensApiIT.Door.REALM;
+import static dev.orgapitokens.it.TokensApiIT.Op.ACCESS;
+import static dev.orgapitokens.it.TokensApiIT.Op.CREATE;
+import static dev.orgapitokens.it.TokensApiIT.Who.ANONYMOUS;
+import static dev.orgapitokens.it.TokensApiIT.Who.GARBAGE_TOKEN;
+import static dev.orgapitokens.it.TokensApiIT.Who.MANAGE_API_TOKENS;
+import static dev.orgapitokens.it.TokensApiIT.Who.MASTER_ADMIN;
+import static dev.orgapitokens.it.TokensApiIT.Who.OBSERVER;
+import static dev.orgapitokens.it.TokensApiIT.Who.REALM_ADMIN;
+import static dev.orgapitokens.it.TokensApiIT.Who.SUPER_USER;
+import static dev.orgapitokens.it.TokensApiIT.Who.VIEW_API_TOKENS;
+import static dev.orgapitokens.it.TokensApiIT.Who.VIEW_REALM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -17,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +54,9 @@ class TokensApiIT extends ServerTest {
     @BeforeAll
     static void setUp() {
         realm = newRealm("api");
+        // the callers' access tokens are taken once here and must outlive the class's run (default: 5 minutes)
+        Http.Response lifespan = Http.putJson(realm.adminUrl(""), TestRealm.masterAdminToken(), Map.of("accessTokenLifespan", 3600));
+        assertEquals(204, lifespan.status(), lifespan.describe());
         realmAdmin = realm.userWithRoles("rita", List.of(), List.of("realm-admin"));
         viewRealmAdmin = realm.userWithRoles("vera", List.of(), List.of("view-realm"));
         tokenViewer = realm.userWithRoles("tom", List.of(), List.of("view-api-tokens"));
@@ -50,44 +66,31 @@ class TokensApiIT extends ServerTest {
     }
 
     /** A front door and a caller allowed to write through it. */
-    record Door(String label, String url, String bearer) {
+    record Writer(String label, String url, String bearer) {
         @Override
         public String toString() {
             return label;
         }
     }
 
-    static Stream<Door> writers() {
+    static Stream<Writer> writers() {
         return Stream.of(
-                new Door("master admin, admin path", realm.adminTokens(), TestRealm.masterAdminToken()),
-                new Door("realm admin, admin path", realm.adminTokens(), realmAdmin),
-                new Door("manage-api-tokens, admin path", realm.adminTokens(), tokenManager),
-                new Door("super-user, realm path", realm.realmTokens(), superUser));
+                new Writer("master admin, admin path", realm.adminTokens(), TestRealm.masterAdminToken()),
+                new Writer("realm admin, admin path", realm.adminTokens(), realmAdmin),
+                new Writer("manage-api-tokens, admin path", realm.adminTokens(), tokenManager),
+                new Writer("super-user, realm path", realm.realmTokens(), superUser));
     }
 
-    static Map<String, Object> body(String name, String role, List<String> sites) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("name", name);
-        body.put("role", role);
-        body.put("sites", sites);
-        return body;
-    }
-
-    static JsonNode create(Door door, Map<String, Object> body) {
-        Http.Response r = Http.postJson(door.url(), door.bearer(), body);
-        assertEquals(201, r.status(), "create: " + r);
-        return r.json();
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    /** A fresh token of the test realm, made by the realm admin on the admin door. */
+    static Tokens.Token fresh(String prefix) {
+        return Tokens.create(realm.adminTokens(), realmAdmin, Tokens.body(Tokens.unique(prefix), "observer", List.of("*")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("writers")
-    void createReadUpdateRotateDelete(Door door) {
-        String name = unique("ci-pipeline");
-        Http.Response created = Http.postJson(door.url(), door.bearer(), body(name, "network-admin", List.of("site-1", "site-2")));
+    void createReadUpdateRotateDelete(Writer door) {
+        String name = Tokens.unique("ci-pipeline");
+        Http.Response created = Http.postJson(door.url(), door.bearer(), Tokens.body(name, "network-admin", List.of("site-1", "site-2")));
         assertEquals(201, created.status(), created.describe());
         JsonNode token = created.json();
         String id = token.get("id").asText();
@@ -143,9 +146,7 @@ class TokensApiIT extends ServerTest {
     @Test
     void serviceIdentityHoldsOnlyTheTokenRoleAndNoCredentialsAndGoesWithTheToken() {
         String admin = TestRealm.masterAdminToken();
-        Door door = new Door("admin", realm.adminTokens(), admin);
-        JsonNode token = create(door, body(unique("identity"), "helpdesk", List.of("*")));
-        String id = token.get("id").asText();
+        String id = Tokens.create(realm, "helpdesk", List.of("*"), Map.of()).id();
 
         JsonNode users = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + id), admin).json();
         assertEquals(1, users.size(), "one service identity per token");
@@ -153,18 +154,17 @@ class TokensApiIT extends ServerTest {
         assertEquals(List.of("helpdesk"), roleNames(Http.get(realm.adminUrl("/users/" + userId + "/role-mappings/realm"), admin).json()));
         assertEquals(0, Http.get(realm.adminUrl("/users/" + userId + "/credentials"), admin).json().size(), "no password");
 
-        assertEquals(200, Http.putJson(door.url() + "/" + id, admin, Map.of("role", "super-user")).status());
+        assertEquals(200, Http.putJson(realm.adminTokens() + "/" + id, admin, Map.of("role", "super-user")).status());
         assertEquals(List.of("super-user"), roleNames(Http.get(realm.adminUrl("/users/" + userId + "/role-mappings/realm"), admin).json()));
 
-        assertEquals(204, Http.delete(door.url() + "/" + id, admin).status());
+        assertEquals(204, Http.delete(realm.adminTokens() + "/" + id, admin).status());
         assertEquals(404, Http.get(realm.adminUrl("/users/" + userId), admin).status(), "identity removed with the token");
     }
 
     @Test
     void deletingTheServiceIdentityDeletesItsToken() {
         String admin = TestRealm.masterAdminToken();
-        JsonNode token = create(new Door("admin", realm.adminTokens(), admin), body(unique("orphan"), "observer", List.of("*")));
-        String id = token.get("id").asText();
+        String id = Tokens.create(realm, "observer", List.of("*"), Map.of()).id();
         String userId = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + id), admin).json().get(0).get("id").asText();
 
         assertEquals(204, Http.delete(realm.adminUrl("/users/" + userId), admin).status());
@@ -172,101 +172,77 @@ class TokensApiIT extends ServerTest {
         assertEquals(0, Database.count("select count(*) from ORG_API_TOKEN where ID = ?", id));
     }
 
-    static Stream<Arguments> badBodies() {
+    /**
+     * Bad create bodies over HTTP, on both doors: a few rows of TokenInputTest's table (which holds
+     * every rule of the parser), and one rule only the service knows. 400 invalid_request naming the
+     * field at fault, and nothing stored.
+     */
+    static Stream<Arguments> badCreateBodies() {
         return Stream.of(
-                Arguments.of("{\"name\": \"x\", ", "Malformed JSON"),
-                Arguments.of("[]", "must be a JSON object"),
-                Arguments.of("", "must be a JSON object"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"colour\":\"red\"}", "Unknown field 'colour'"),
-                Arguments.of("{\"name\":\"a\",\"name\":\"b\",\"role\":\"observer\",\"sites\":[\"*\"]}", "Malformed JSON"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"]} {}", "Malformed JSON at line 1"),
-                Arguments.of("{\"name\":\"" + "\u0130".repeat(128) + "\",\"role\":\"observer\",\"sites\":[\"*\"]}", "name is too long to store"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"admin\",\"sites\":[\"*\"]}", "Unknown role 'admin'"),
-                Arguments.of("{\"name\":\"a\",\"role\":7,\"sites\":[\"*\"]}", "Unknown role 7"),
-                Arguments.of("{\"role\":\"observer\",\"sites\":[\"*\"]}", "name is required"),
-                Arguments.of("{\"name\":\"a\",\"sites\":[\"*\"]}", "role is required"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\"}", "sites is required"),
-                Arguments.of("{\"name\":\"\",\"role\":\"observer\",\"sites\":[\"*\"]}", "name must be 1 to 128 characters"),
-                Arguments.of("{\"name\":\"" + "n".repeat(129) + "\",\"role\":\"observer\",\"sites\":[\"*\"]}", "name must be 1 to 128 characters long (got 129)"),
-                Arguments.of("{\"name\":\"tab\\there\",\"role\":\"observer\",\"sites\":[\"*\"]}", "control characters (found U+0009"),
-                Arguments.of("{\"name\":\" padded\",\"role\":\"observer\",\"sites\":[\"*\"]}", "must not start or end with whitespace"),
-                Arguments.of("{\"name\":\"   \",\"role\":\"observer\",\"sites\":[\"*\"]}", "must not be blank"),
-                Arguments.of("{\"name\":5,\"role\":\"observer\",\"sites\":[\"*\"]}", "name must be a string"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[]}", "sites must not be empty"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":\"*\"}", "sites must be an array"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\",\"s1\"]}", "cannot be combined"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"bad site\"]}", "Invalid site id \"bad site\""),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"" + "s".repeat(65) + "\"]}", "Invalid site id"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"s1\",\"s1\"]}", "Site id 's1' is listed twice"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":" + Http.toJson(IntStream.range(0, 501).mapToObj(i -> "s" + i).toList()) + "}", "at most 500 site ids (got 501)"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"allowedCidrs\":[\"10.0.0.0/33\"]}", "prefix length outside 0..32"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"allowedCidrs\":[\"example.com\"]}", "is not an IPv4 or IPv6 CIDR"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"allowedCidrs\":[\"300.1.1.1/8\"]}", "is not an IPv4 or IPv6 CIDR"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"allowedCidrs\":\"10.0.0.0/8\"}", "allowedCidrs must be an array"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"allowedCidrs\":" + Http.toJson(IntStream.range(0, 51).mapToObj(i -> "10.0.0." + i).toList()) + "}", "at most 50 CIDRs"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"expiresAt\":1000}", "expiresAt is in the past"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"expiresAt\":\"tomorrow\"}", "expiresAt must be a time in epoch milliseconds"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"key\":\"mine\"}", "key is generated by the server"),
-                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"organizationId\":\"no-such-org\"}", "organizationId"));
+                Arguments.of("{\"name\":\"a\",\"role\":\"admin\",\"sites\":[\"*\"]}", "role", "Unknown role 'admin'"),
+                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"allowedCidrs\":[\"10.0.0.0/33\"]}",
+                        "allowedCidrs", "prefix length outside 0..32"),
+                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"expiresAt\":1000}", "expiresAt", "expiresAt is in the past"),
+                Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"organizationId\":\"no-such-org\"}",
+                        "organizationId", "Organizations are not enabled in this realm"));
     }
 
-    @ParameterizedTest(name = "{1}")
-    @MethodSource("badBodies")
-    void badCreateBodiesAre400WithAPreciseMessageAndCreateNothing(String json, String expected) {
+    @ParameterizedTest(name = "{1}: {2}")
+    @MethodSource("badCreateBodies")
+    void badCreateBodiesAre400NamingTheirFieldAndCreateNothing(String json, String field, String expected) {
         String admin = TestRealm.masterAdminToken();
         long before = Database.count("select count(*) from ORG_API_TOKEN");
         long usersBefore = Database.count("select count(*) from USER_ENTITY where USERNAME like 'api-token-%'");
         for (String url : List.of(realm.adminTokens(), realm.realmTokens())) {
             Http.Response r = Http.send("POST", url, url.contains("/admin/") ? admin : superUser, "application/json", json);
-            assertEquals(400, r.status(), r.describe());
-            assertEquals("invalid_request", r.json().get("error").asText());
-            assertTrue(r.json().get("error_description").asText().contains(expected),
-                    "expected '" + expected + "' in " + r.describe());
+            assertInvalid(r, field, expected);
         }
         assertEquals(before, Database.count("select count(*) from ORG_API_TOKEN"), "nothing stored");
         assertEquals(usersBefore, Database.count("select count(*) from USER_ENTITY where USERNAME like 'api-token-%'"), "no identity left");
     }
 
-    @Test
-    void badUpdateIs400AndChangesNothing() {
-        String admin = TestRealm.masterAdminToken();
-        Door door = new Door("admin", realm.adminTokens(), admin);
-        JsonNode token = create(door, body(unique("stable"), "observer", List.of("a", "b")));
-        String url = door.url() + "/" + token.get("id").asText();
-        for (String bad : List.of("{\"role\":\"boss\"}", "{\"sites\":[]}", "{\"name\":null}", "{\"role\":\"super-user\",\"sites\":[\"bad site\"]}",
-                "{\"allowedCidrs\":[\"1.2.3.4/40\"]}", "{\"expiresAt\":5}", "{\"organizationId\":\"other\"}", "{\"extra\":1}", "not json")) {
-            Http.Response r = Http.send("PUT", url, admin, "application/json", bad);
-            assertEquals(400, r.status(), bad + " -> " + r.describe());
+    /** Bad update bodies over HTTP, on both doors: a valid field next to a bad one, and the service's organizationId rule. */
+    static Stream<Arguments> badUpdateBodies() {
+        return Stream.of(
+                Arguments.of("{\"role\":\"super-user\",\"sites\":[\"bad site\"]}", "sites", "Invalid site id \"bad site\""),
+                Arguments.of("{\"expiresAt\":5}", "expiresAt", "expiresAt is in the past"),
+                Arguments.of("{\"organizationId\":\"other\"}", "organizationId", "organizationId cannot be changed"));
+    }
+
+    @ParameterizedTest(name = "{1}: {2}")
+    @MethodSource("badUpdateBodies")
+    void badUpdateIs400NamingItsFieldAndChangesNothing(String json, String field, String expected) {
+        Tokens.Token token = Tokens.create(realm, "observer", List.of("a", "b"), Map.of());
+        for (Writer door : List.of(new Writer("admin", realm.adminTokens(), realmAdmin), new Writer("realm", realm.realmTokens(), superUser))) {
+            assertInvalid(Http.send("PUT", door.url() + "/" + token.id(), door.bearer(), "application/json", json), field, expected);
         }
-        JsonNode now = Http.get(url, admin).json();
+        JsonNode now = read(token.id());
         assertEquals("observer", now.get("role").asText(), "a rejected update changes nothing, even fields that were valid");
         assertEquals(List.of("a", "b"), strings(now.get("sites")));
-        assertEquals(token.get("updatedAt"), now.get("updatedAt"));
+        assertEquals(token.json().get("updatedAt"), now.get("updatedAt"));
     }
 
     @Test
     void readOnlyFieldsOfAGetBodyCanBeSentBackAsPut() {
         String admin = TestRealm.masterAdminToken();
-        Door door = new Door("admin", realm.adminTokens(), admin);
-        JsonNode token = create(door, body(unique("roundtrip"), "observer", List.of("*")));
-        String url = door.url() + "/" + token.get("id").asText();
+        Tokens.Token token = Tokens.create(realm, "observer", List.of("*"), Map.of());
+        String url = realm.adminTokens() + "/" + token.id();
         com.fasterxml.jackson.databind.node.ObjectNode read = (com.fasterxml.jackson.databind.node.ObjectNode) Http.get(url, admin).json();
         read.put("role", "helpdesk");
         Http.Response r = Http.putJson(url, admin, read.toString());
         assertEquals(200, r.status(), r.describe());
         assertEquals("helpdesk", r.json().get("role").asText());
-        assertEquals(token.get("createdAt"), r.json().get("createdAt"));
+        assertEquals(token.json().get("createdAt"), r.json().get("createdAt"));
     }
 
     @Test
     void unicodeNamesRoundTripOnEveryDatabase() {
         String admin = TestRealm.masterAdminToken();
-        Door door = new Door("admin", realm.adminTokens(), admin);
         String name = "\uD83D\uDE80 d\u00E9ploiement \u0645\u0631\u062D\u0628\u0627 " + UUID.randomUUID().toString().substring(0, 6);
         String longest = "\uD83D\uDD11".repeat(127) + "k"; // 128 characters, 255 UTF-16 units
         for (String n : List.of(name, longest)) {
-            JsonNode created = create(door, body(n, "observer", List.of("*")));
-            assertEquals(n, Http.get(door.url() + "/" + created.get("id").asText(), admin).json().get("name").asText());
+            String id = Tokens.create(realm.adminTokens(), admin, Tokens.body(n, "observer", List.of("*"))).id();
+            assertEquals(n, Http.get(realm.adminTokens() + "/" + id, admin).json().get("name").asText());
         }
         assertEquals(List.of(name), names(list(realm, admin, "?search=" + Http.enc("D\u00C9PLOIEMENT \u0645\u0631"))));
     }
@@ -283,10 +259,9 @@ class TokensApiIT extends ServerTest {
     void listIsPagedOrderedByNameSearchableAndFilterable() {
         TestRealm own = newRealm("list");
         String admin = TestRealm.masterAdminToken();
-        Door door = new Door("admin", own.adminTokens(), admin);
         for (String[] t : new String[][] {{"charlie", "observer"}, {"Alpha", "helpdesk"}, {"bravo_1", "observer"},
                 {"bravo%2", "network-admin"}, {"delta", "super-user"}}) {
-            create(door, body(t[0], t[1], List.of("*")));
+            Tokens.create(own.adminTokens(), admin, Tokens.body(t[0], t[1], List.of("*")));
         }
         // Letters order alike everywhere; how '%' and '_' compare follows the database's collation.
         List<String> all = names(list(own, admin, ""));
@@ -304,50 +279,47 @@ class TokensApiIT extends ServerTest {
         assertEquals(List.of("charlie"), names(list(own, admin, "?role=observer&search=c")));
         assertEquals(List.of(), names(list(own, admin, "?organizationId=" + UUID.randomUUID())));
 
-        for (String bad : List.of("?first=-1", "?max=0", "?max=ten", "?first=x", "?role=boss")) {
-            Http.Response r = Http.get(own.adminTokens() + bad, admin);
-            assertEquals(400, r.status(), bad + " -> " + r.describe());
-            assertEquals("invalid_request", r.json().get("error").asText());
-        }
+        // two rows of TokenInputTest's list-query table over HTTP, one per door
+        assertInvalid(Http.get(own.adminTokens() + "?max=0", admin), "max", "max must be 1 or more");
+        assertInvalid(Http.get(own.realmTokens() + "?role=boss", own.userWithRoles("lisa", List.of("super-user"), List.of())),
+                "role", "Unknown role 'boss'");
     }
 
     @Test
     void namesAreUniquePerRealmCaseInsensitively() {
         String admin = TestRealm.masterAdminToken();
-        Door door = new Door("admin", realm.adminTokens(), admin);
-        String name = unique("dup");
-        create(door, body(name, "observer", List.of("*")));
-        for (String clash : List.of(name, name.toUpperCase())) {
-            Http.Response r = Http.postJson(door.url(), admin, body(clash, "observer", List.of("*")));
-            assertEquals(409, r.status(), r.describe());
-            assertEquals("conflict", r.json().get("error").asText());
+        String name = Tokens.unique("dup");
+        Tokens.create(realm.adminTokens(), admin, Tokens.body(name, "observer", List.of("*")));
+        for (String clash : List.of(name, name.toUpperCase(Locale.ROOT))) {
+            assertNameTaken(Http.postJson(realm.adminTokens(), admin, Tokens.body(clash, "observer", List.of("*"))), clash);
         }
-        JsonNode other = create(door, body(unique("other"), "observer", List.of("*")));
-        Http.Response rename = Http.putJson(door.url() + "/" + other.get("id").asText(), admin, Map.of("name", name));
-        assertEquals(409, rename.status(), rename.describe());
+        String other = Tokens.create(realm, "observer", List.of("*"), Map.of()).id();
+        assertNameTaken(Http.putJson(realm.adminTokens() + "/" + other, admin, Map.of("name", name)), name);
         // the same name in another realm is fine
         TestRealm second = newRealm("dup");
-        create(new Door("admin", second.adminTokens(), admin), body(name, "observer", List.of("*")));
+        Tokens.create(second.adminTokens(), admin, Tokens.body(name, "observer", List.of("*")));
     }
 
     @Test
     void concurrentCreatesOfOneNameGiveExactlyOneWinner() throws Exception {
         String admin = TestRealm.masterAdminToken();
-        String name = unique("race");
+        String name = Tokens.unique("race");
         int callers = 8;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
+        List<Http.Response> answers = new ArrayList<>();
         try {
-            List<Callable<Integer>> calls = new ArrayList<>();
+            List<Callable<Http.Response>> calls = new ArrayList<>();
             for (int i = 0; i < callers; i++) {
-                calls.add(() -> Http.postJson(realm.adminTokens(), admin, body(name, "observer", List.of("*"))).status());
+                calls.add(() -> Http.postJson(realm.adminTokens(), admin, Tokens.body(name, "observer", List.of("*"))));
             }
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> f : pool.invokeAll(calls)) statuses.add(f.get());
-            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), "statuses " + statuses);
-            assertEquals(callers - 1, statuses.stream().filter(s -> s == 409).count(), "statuses " + statuses);
+            for (Future<Http.Response> f : pool.invokeAll(calls)) answers.add(f.get());
         } finally {
             pool.shutdownNow();
         }
+        List<Integer> statuses = answers.stream().map(Http.Response::status).toList();
+        assertEquals(1, statuses.stream().filter(s -> s == 201).count(), "statuses " + statuses);
+        assertEquals(callers - 1, statuses.stream().filter(s -> s == 409).count(), "statuses " + statuses);
+        answers.stream().filter(r -> r.status() == 409).forEach(r -> assertNameTaken(r, name));
         assertEquals(1, names(list(realm, admin, "?search=" + name)).size());
         assertEquals(1, Database.count("select count(*) from USER_ENTITY u join ORG_API_TOKEN t on t.SERVICE_USER_ID = u.ID where t.NAME = ?", name));
         assertEquals(0, Database.count("select count(*) from USER_ENTITY u where u.USERNAME like 'api-token-%' and u.REALM_ID = "
@@ -358,8 +330,7 @@ class TokensApiIT extends ServerTest {
     @Test
     void concurrentEditsAndRotationsNeverResurrectAnOldKey() throws Exception {
         String admin = TestRealm.masterAdminToken();
-        JsonNode token = create(new Door("admin", realm.adminTokens(), admin), body(unique("busy"), "observer", List.of("*")));
-        String url = realm.adminTokens() + "/" + token.get("id").asText();
+        String url = realm.adminTokens() + "/" + Tokens.create(realm, "observer", List.of("*"), Map.of()).id();
         TestRealm realmRef = realm;
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -383,11 +354,10 @@ class TokensApiIT extends ServerTest {
     @Test
     void tokensOfAnotherRealmAre404() {
         String admin = TestRealm.masterAdminToken();
-        JsonNode token = create(new Door("admin", realm.adminTokens(), admin), body(unique("mine"), "observer", List.of("*")));
+        String id = Tokens.create(realm, "observer", List.of("*"), Map.of()).id();
         TestRealm other = newRealm("other");
         String otherSuper = other.userWithRoles("sam", List.of("super-user"), List.of());
-        String id = token.get("id").asText();
-        for (Door door : List.of(new Door("admin", other.adminTokens(), admin), new Door("realm", other.realmTokens(), otherSuper))) {
+        for (Writer door : List.of(new Writer("admin", other.adminTokens(), admin), new Writer("realm", other.realmTokens(), otherSuper))) {
             assertEquals(404, Http.get(door.url() + "/" + id, door.bearer()).status());
             assertEquals(404, Http.putJson(door.url() + "/" + id, door.bearer(), Map.of("role", "super-user")).status());
             assertEquals(404, Http.send("POST", door.url() + "/" + id + "/rotate", door.bearer(), null, null).status());
@@ -399,46 +369,159 @@ class TokensApiIT extends ServerTest {
         assertEquals(401, Http.get(realm.realmTokens(), otherSuper).status());
     }
 
-    @Test
-    void permissions() {
-        String admin = TestRealm.masterAdminToken();
-        String id = create(new Door("admin", realm.adminTokens(), admin), body(unique("perm"), "observer", List.of("*"))).get("id").asText();
-        String adminPath = realm.adminTokens();
-        String realmPath = realm.realmTokens();
+    /** Who calls: no token, a token that is none, or one of the callers of {@link #setUp}. */
+    enum Who {
+        ANONYMOUS("anonymous"), GARBAGE_TOKEN("garbage token"), MASTER_ADMIN("master admin"), REALM_ADMIN("realm-admin"),
+        VIEW_REALM("view-realm"), VIEW_API_TOKENS("view-api-tokens"), MANAGE_API_TOKENS("manage-api-tokens"),
+        SUPER_USER("super-user"), OBSERVER("observer");
 
-        // anonymous and garbage tokens: 401 on both doors
-        for (String url : List.of(adminPath, realmPath)) {
-            assertEquals(401, Http.get(url, null).status(), url);
-            assertEquals(401, Http.postJson(url, null, body("x", "observer", List.of("*"))).status(), url);
-            assertEquals(401, Http.get(url, "not-a-token").status(), url);
-        }
-        Http.Response anonymousRealm = Http.get(realmPath + "/" + id, null);
-        assertEquals("unauthorized", anonymousRealm.json().get("error").asText());
+        private final String label;
 
-        // readers: view-realm and view-api-tokens read but do not write
-        for (String reader : List.of(viewRealmAdmin, tokenViewer)) {
-            assertEquals(200, Http.get(adminPath, reader).status());
-            assertEquals(200, Http.get(adminPath + "/" + id, reader).status());
-            assertForbidden(Http.postJson(adminPath, reader, body(unique("no"), "observer", List.of("*"))));
-            assertForbidden(Http.putJson(adminPath + "/" + id, reader, Map.of("role", "super-user")));
-            assertForbidden(Http.send("POST", adminPath + "/" + id + "/rotate", reader, null, null));
-            assertForbidden(Http.delete(adminPath + "/" + id, reader));
+        Who(String label) {
+            this.label = label;
         }
-        // realm users without admin roles get nothing on the admin path, whatever their realm role
-        for (String user : List.of(superUser, observer)) {
-            assertEquals(403, Http.get(adminPath, user).status());
-            assertEquals(403, Http.postJson(adminPath, user, body(unique("no"), "observer", List.of("*"))).status());
+
+        String bearer() {
+            return switch (this) {
+                case ANONYMOUS -> null;
+                case GARBAGE_TOKEN -> "not-a-token";
+                case MASTER_ADMIN -> TestRealm.masterAdminToken();
+                case REALM_ADMIN -> realmAdmin;
+                case VIEW_REALM -> viewRealmAdmin;
+                case VIEW_API_TOKENS -> tokenViewer;
+                case MANAGE_API_TOKENS -> tokenManager;
+                case SUPER_USER -> superUser;
+                case OBSERVER -> observer;
+            };
         }
-        // realm path: super-user only
-        assertEquals(200, Http.get(realmPath, superUser).status());
-        for (String notSuper : List.of(observer, realmAdmin, viewRealmAdmin)) {
-            assertForbidden(Http.get(realmPath, notSuper));
-            assertForbidden(Http.get(realmPath + "/" + id, notSuper));
-            assertForbidden(Http.delete(realmPath + "/" + id, notSuper));
+
+        @Override
+        public String toString() {
+            return label;
         }
-        // a master admin token belongs to another realm: not a user of this realm
-        assertEquals(401, Http.get(realmPath, admin).status());
-        assertEquals(200, Http.get(adminPath + "/" + id, admin).status(), "nothing above changed the token");
+    }
+
+    enum Door {
+        ADMIN, REALM;
+
+        String url() {
+            return this == ADMIN ? realm.adminTokens() : realm.realmTokens();
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT) + " door";
+        }
+    }
+
+    /** The calls of SPEC §4 under each base (GET /access: what the consoles may offer). */
+    enum Op {
+        LIST, GET, CREATE, UPDATE, ROTATE, DELETE, ACCESS;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One line of the table: the status each call answers one caller on one door, in {@link Op} order. */
+    record Line(Who who, Door door, int... status) {
+        int status(Op op) {
+            return status[op.ordinal()];
+        }
+    }
+
+    private static Line line(Who who, Door door, int... status) {
+        assertEquals(Op.values().length, status.length, who + " on the " + door);
+        return new Line(who, door, status);
+    }
+
+    /**
+     * SPEC §4 "Who may do what" and README "Permission model": readers read, managers and
+     * super-users write, each on their own door; anyone else gets 401 without a valid token of the
+     * realm, 403 with one.
+     */
+    static final List<Line> PERMISSIONS = List.of(
+            //    who                door   list get create update rotate delete access
+            line(ANONYMOUS,         ADMIN, 401, 401, 401,  401,   401,   401,   401),
+            line(GARBAGE_TOKEN,     ADMIN, 401, 401, 401,  401,   401,   401,   401),
+            line(MASTER_ADMIN,      ADMIN, 200, 200, 201,  200,   200,   204,   200),
+            line(REALM_ADMIN,       ADMIN, 200, 200, 201,  200,   200,   204,   200),
+            line(VIEW_REALM,        ADMIN, 200, 200, 403,  403,   403,   403,   200),
+            line(VIEW_API_TOKENS,   ADMIN, 200, 200, 403,  403,   403,   403,   200),
+            line(MANAGE_API_TOKENS, ADMIN, 200, 200, 201,  200,   200,   204,   200),
+            line(SUPER_USER,        ADMIN, 403, 403, 403,  403,   403,   403,   403),
+            line(OBSERVER,          ADMIN, 403, 403, 403,  403,   403,   403,   403),
+
+            line(ANONYMOUS,         REALM, 401, 401, 401,  401,   401,   401,   401),
+            line(GARBAGE_TOKEN,     REALM, 401, 401, 401,  401,   401,   401,   401),
+            line(MASTER_ADMIN,      REALM, 401, 401, 401,  401,   401,   401,   401), // a master-realm token is no user of this realm
+            line(REALM_ADMIN,       REALM, 403, 403, 403,  403,   403,   403,   403),
+            line(VIEW_REALM,        REALM, 403, 403, 403,  403,   403,   403,   403),
+            line(VIEW_API_TOKENS,   REALM, 403, 403, 403,  403,   403,   403,   403),
+            line(MANAGE_API_TOKENS, REALM, 403, 403, 403,  403,   403,   403,   403),
+            line(SUPER_USER,        REALM, 200, 200, 201,  200,   200,   204,   200),
+            line(OBSERVER,          REALM, 403, 403, 403,  403,   403,   403,   403));
+
+    /** The table, one row per cell: (who, door, call, status), and whether the line's caller may write. */
+    static Stream<Arguments> permissions() {
+        return PERMISSIONS.stream().flatMap(line -> Arrays.stream(Op.values())
+                .map(op -> Arguments.of(line.who(), line.door(), op, line.status(op), line.status(CREATE) == 201)));
+    }
+
+    /**
+     * One cell of the table, on a token of its own. A success did what the call says; a refusal
+     * (with our JSON error where the answer is ours) changed nothing.
+     */
+    @ParameterizedTest(name = "{0} on the {1}: {2} -> {3}")
+    @MethodSource("permissions")
+    void whoMayDoWhat(Who who, Door door, Op op, int expected, boolean mayWrite) {
+        Tokens.Token token = op == CREATE || op == ACCESS ? null : fresh("perm");
+        String id = token == null ? null : token.id();
+        JsonNode before = token == null ? null : read(id);
+        String newName = Tokens.unique("perm-new");
+        String url = door.url();
+        String bearer = who.bearer();
+        Http.Response r = switch (op) {
+            case LIST -> Http.get(url + "?search=" + Http.enc(token.json().get("name").asText()), bearer);
+            case GET -> Http.get(url + "/" + id, bearer);
+            case CREATE -> Http.postJson(url, bearer, Tokens.body(newName, "observer", List.of("*")));
+            case UPDATE -> Http.putJson(url + "/" + id, bearer, Map.of("role", "helpdesk"));
+            case ROTATE -> Http.send("POST", url + "/" + id + "/rotate", bearer, null, null);
+            case DELETE -> Http.delete(url + "/" + id, bearer);
+            case ACCESS -> Http.get(url + "/access", bearer);
+        };
+        assertEquals(expected, r.status(), r.describe());
+
+        if (expected >= 400) {
+            if (door == REALM && expected == 401) assertEquals("unauthorized", r.json().path("error").textValue(), r.describe());
+            if (expected == 403) assertEquals("forbidden", r.json().path("error").textValue(), r.describe());
+            if (token != null) assertEquals(before, read(id), "a refused call changes nothing");
+            if (op == CREATE) assertEquals(List.of(), names(list(realm, realmAdmin, "?search=" + newName)), "a refused create stores nothing");
+            return;
+        }
+        switch (op) {
+            case LIST -> assertEquals(List.of(id), ids(r.json()), r.describe());
+            case GET -> assertEquals(before, r.json());
+            case CREATE -> assertEquals(newName, read(r.json().get("id").asText()).get("name").asText());
+            case UPDATE -> assertEquals("helpdesk", read(id).get("role").asText());
+            case ROTATE -> assertNotEquals(before.get("keyHint"), read(id).get("keyHint"), "a new key");
+            case DELETE -> assertEquals(404, Http.get(realm.adminTokens() + "/" + id, realmAdmin).status());
+            case ACCESS -> assertEquals(mayWrite, r.json().get("manage").asBoolean(), "manage is offered where writes are allowed: " + r.describe());
+        }
+    }
+
+    /** The token as the realm admin reads it on the admin door. */
+    private static JsonNode read(String id) {
+        Http.Response r = Http.get(realm.adminTokens() + "/" + id, realmAdmin);
+        assertEquals(200, r.status(), r.describe());
+        return r.json();
+    }
+
+    private static List<String> ids(JsonNode tokens) {
+        List<String> ids = new ArrayList<>();
+        tokens.forEach(t -> ids.add(t.get("id").asText()));
+        return ids;
     }
 
     @Test
@@ -446,10 +529,10 @@ class TokensApiIT extends ServerTest {
         String admin = TestRealm.masterAdminToken();
         TestRealm own = newRealm("events");
         String alice = own.userWithRoles("alice", List.of("super-user"), List.of());
-        for (Door door : List.of(new Door("admin", own.adminTokens(), admin), new Door("realm", own.realmTokens(), alice))) {
-            JsonNode token = create(door, body(unique("evt"), "observer", List.of("*")));
-            String id = token.get("id").asText();
-            String firstKey = token.get("key").asText();
+        for (Writer door : List.of(new Writer("admin", own.adminTokens(), admin), new Writer("realm", own.realmTokens(), alice))) {
+            Tokens.Token token = Tokens.create(door.url(), door.bearer(), Tokens.body(Tokens.unique("evt"), "observer", List.of("*")));
+            String id = token.id();
+            String firstKey = token.key();
             assertEquals(200, Http.putJson(door.url() + "/" + id, door.bearer(), Map.of("role", "helpdesk")).status());
             String secondKey = Http.send("POST", door.url() + "/" + id + "/rotate", door.bearer(), null, null).json().get("key").asText();
             assertEquals(204, Http.delete(door.url() + "/" + id, door.bearer()).status());
@@ -472,8 +555,20 @@ class TokensApiIT extends ServerTest {
         }
     }
 
-    private static void assertForbidden(Http.Response r) {
-        assertEquals(403, r.status(), r.describe());
+    /** A 400 invalid_request about {@code field}, saying {@code expected}. */
+    static void assertInvalid(Http.Response r, String field, String expected) {
+        assertEquals(400, r.status(), r.describe());
+        assertEquals("invalid_request", r.json().get("error").asText(), r.describe());
+        assertEquals(field, r.json().path("field").textValue(), "the field at fault: " + r.describe());
+        assertTrue(r.json().get("error_description").asText().contains(expected), "expected '" + expected + "' in " + r.describe());
+    }
+
+    /** Our own 409 for a taken name (not a database error passed through), naming the name asked for. */
+    static void assertNameTaken(Http.Response r, String name) {
+        assertEquals(409, r.status(), r.describe());
+        assertEquals("conflict", r.json().path("error").textValue(), r.describe());
+        assertEquals("name", r.json().path("field").textValue(), r.describe());
+        assertTrue(r.json().path("error_description").asText().contains("'" + name + "'"), "the description names the name: " + r.describe());
     }
 
     private static JsonNode list(TestRealm realm, String bearer, String query) {

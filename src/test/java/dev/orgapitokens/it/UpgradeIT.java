@@ -31,11 +31,10 @@ class UpgradeIT {
             String base = server.url();
             String admin = TestRealm.masterAdminToken(base);
             assertEquals(201, Http.postJson(base + "/admin/realms", admin, Map.of("realm", "upgrade", "enabled", true)).status());
-            Http.Response created = Http.postJson(base + "/admin/realms/upgrade/org-api-tokens", admin,
-                    Map.of("name", "from-the-first-release", "role", "network-admin", "sites", List.of("site-1")));
-            assertEquals(201, created.status(), created.describe());
-            String id = created.json().get("id").asText();
-            String key = created.json().get("key").asText();
+            Tokens.Token created = Tokens.create(base + "/admin/realms/upgrade/org-api-tokens", admin,
+                    Tokens.body("from-the-first-release", "network-admin", List.of("site-1")));
+            String id = created.id();
+            String key = created.key();
             assertEquals(200, KeyLogin.withForm(base, "upgrade", key).status(), "the key works on the release it was issued by");
 
             server.replaceExtension(current);
@@ -52,8 +51,7 @@ class UpgradeIT {
             JsonNode claims = KeyLogin.claims(login.json().get("access_token").asText());
             assertEquals(id, claims.get("api_token_id").asText());
             assertTrue(TokensApiIT.strings(claims.get("realm_access").get("roles")).contains("network-admin"));
-            assertEquals(201, Http.postJson(base + "/admin/realms/upgrade/org-api-tokens", admin,
-                    Map.of("name", "after-the-upgrade", "role", "observer", "sites", List.of("*"))).status());
+            Tokens.create(base + "/admin/realms/upgrade/org-api-tokens", admin, Tokens.body("after-the-upgrade", "observer", List.of("*")));
             assertFalse(server.log().contains(key.substring(4)), "no key in the server log");
         }
     }
