@@ -138,21 +138,21 @@ class ClusterIT {
                 Map.of("name", "cluster-api audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
                         "config", Map.of("included.client.audience", "cluster-api", "access.token.claim", "true", "introspection.token.claim", "true"))).status());
 
-        Token token = create("followed-on-b", "observer");
-        String issued = KeyLogin.withForm(nodeB.url(), REALM, token.key).json().get("access_token").asText();
+        Tokens.Token token = create("followed-on-b", "observer");
+        String issued = KeyLogin.withForm(nodeB.url(), REALM, token.key()).json().get("access_token").asText();
         assertTrue(activeOnB(issued), "a fresh key token introspects as active on node B");
-        assertEquals(200, Http.putJson(tokens(nodeA) + "/" + token.id, admin, Map.of("role", "helpdesk")).status());
+        assertEquals(200, Http.putJson(tokens(nodeA) + "/" + token.id(), admin, Map.of("role", "helpdesk")).status());
         assertFalse(activeOnB(issued), "after a role change on A, B answers inactive for the token issued before");
 
-        String second = KeyLogin.withForm(nodeB.url(), REALM, token.key).json().get("access_token").asText();
+        String second = KeyLogin.withForm(nodeB.url(), REALM, token.key()).json().get("access_token").asText();
         assertTrue(activeOnB(second));
-        Http.Response rotated = Http.send("POST", tokens(nodeA) + "/" + token.id + "/rotate", admin, null, null);
+        Http.Response rotated = Http.send("POST", tokens(nodeA) + "/" + token.id() + "/rotate", admin, null, null);
         assertEquals(200, rotated.status(), rotated.describe());
         assertFalse(activeOnB(second), "after a rotation on A");
 
         String third = KeyLogin.withForm(nodeB.url(), REALM, rotated.json().get("key").asText()).json().get("access_token").asText();
         assertTrue(activeOnB(third));
-        assertEquals(204, Http.delete(tokens(nodeA) + "/" + token.id, admin).status());
+        assertEquals(204, Http.delete(tokens(nodeA) + "/" + token.id(), admin).status());
         assertFalse(activeOnB(third), "after a delete on A");
     }
 
