@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import dev.orgapitokens.it.KeyLogin.Grant;
+import dev.orgapitokens.it.Tokens.Token;
 
 /**
  * SPEC §5: logging in with a key, the gateway check and the leaked-key report, over HTTP. Every
@@ -53,21 +54,12 @@ class KeyLoginIT extends ServerTest {
         return KeyLogin.introspect(realm, API_CLIENT, API_SECRET, accessToken).get("active").asBoolean();
     }
 
-    record Token(String id, String key, JsonNode json) {
-    }
-
     static Token create(TestRealm realm, String role, List<String> sites, Map<String, Object> extra) {
-        Map<String, Object> body = new HashMap<>(extra);
-        body.put("name", "t-" + UUID.randomUUID().toString().substring(0, 8));
-        body.put("role", role);
-        body.put("sites", sites);
-        Http.Response r = Http.postJson(realm.adminTokens(), TestRealm.masterAdminToken(), body);
-        assertEquals(201, r.status(), r.describe());
-        return new Token(r.json().get("id").asText(), r.json().get("key").asText(), r.json());
+        return Tokens.create(realm, role, sites, extra);
     }
 
     static Token create(String role, List<String> sites) {
-        return create(realm, role, sites, Map.of());
+        return Tokens.create(realm, role, sites, Map.of());
     }
 
     static void assertRefused(Http.Response r, String what) {
