@@ -63,10 +63,11 @@ class SettingsIT extends ServerTest {
     }
 
     @Test
-    void defaultsAreNoLifetimeLimitFiveThousandLoginsPerHourAndNoTokenLimit() {
+    void defaultsAreNoLifetimeLimitFiveThousandLoginsPerHourNoTokenLimitAndTheTwoManagementClients() {
         Http.Response r = Http.get(settings(), admin);
         assertEquals(200, r.status(), r.describe());
-        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":null}", r.body());
+        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":null,"
+                + "\"managementClients\":[\"account-console\",\"admin-cli\"]}", r.body());
     }
 
     @Test
@@ -101,7 +102,7 @@ class SettingsIT extends ServerTest {
         Http.Response r = Http.send("PUT", settings(), admin, "application/json", body);
         assertInvalid(r, field);
         assertTrue(r.json().get("error_description").asText().contains(description), r.describe());
-        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":7}", Http.get(settings(), admin).body());
+        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":7,\"managementClients\":[\"account-console\",\"admin-cli\"]}", Http.get(settings(), admin).body());
     }
 
     @Test
