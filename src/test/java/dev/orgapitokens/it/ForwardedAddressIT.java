@@ -79,7 +79,8 @@ class ForwardedAddressIT {
         List<String> curl = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", source,
                 "-d", "grant_type=urn:org-api-tokens:grant-type:api-key", "-d", "client_id=org-api-tokens",
                 "--data-urlencode", "api_key@" + keyFile));
-        if (forwardedFor != null) curl.addAll(List.of("-H", "X-Forwarded-For: " + forwardedFor));
+        // as a TLS-terminating proxy sends them (without the scheme, Keycloak's "HTTPS required" refuses a non-local client first)
+        if (forwardedFor != null) curl.addAll(List.of("-H", "X-Forwarded-For: " + forwardedFor, "-H", "X-Forwarded-Proto: https"));
         curl.add(server.url().replace("localhost", "127.0.0.1") + "/realms/" + REALM + "/protocol/openid-connect/token");
         Process process = new ProcessBuilder(curl).redirectErrorStream(true).start();
         String status = new String(process.getInputStream().readAllBytes()).trim();
