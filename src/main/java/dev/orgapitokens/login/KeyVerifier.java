@@ -29,17 +29,21 @@ public final class KeyVerifier {
     public static KeyUse verify(KeycloakSession session, RealmModel realm, String key, String remoteAddress, TokenMetrics.Path path) {
         KeyUse use = decide(session, realm, key, remoteAddress);
         TokenMetrics.keyUse(path, use.outcome().tag());
-        if (use.admitted()) LastUsedRecorder.record(session, use.tokenId(), remoteAddress, Time.currentTimeMillis());
+        if (use.admitted()) LastUsedRecorder.record(session, use.tokenId(), remoteAddress, Time.currentTimeMillis(), use.previousKey());
         return use;
     }
 
     private static KeyUse decide(KeycloakSession session, RealmModel realm, String key, String remoteAddress) {
         if (!ApiKeys.isWellFormed(key)) return KeyUse.refused(Outcome.MALFORMED, null);
         TokenMetrics.keyLookup();
-        ApiTokenEntity token = new ApiTokenStore(session).findByDigest(ApiKeys.digest(key));
+        String digest = ApiKeys.digest(key);
+        ApiTokenEntity token = new ApiTokenStore(session).findByDigest(digest);
         if (token == null || !token.getRealmId().equals(realm.getId())) return KeyUse.refused(Outcome.UNKNOWN, null);
         String id = token.getId();
-        if (token.getExpiresAt() != null && token.getExpiresAt() <= Time.currentTimeMillis()) return KeyUse.refused(Outcome.EXPIRED, id);
+        long now = Time.currentTimeMillis();
+        boolean previousKey = !digest.equals(token.getKeyDigest());
+        if (previousKey && !token.previousKeyWorksAt(now)) return KeyUse.refused(Outcome.PREVIOUS_KEY_EXPIRED, id);
+        if (token.getExpiresAt() != null && token.getExpiresAt() <= now) return KeyUse.refused(Outcome.EXPIRED, id);
         if (token.isExposed()) return KeyUse.refused(Outcome.EXPOSED, id);
         if (!addressAllowed(token, remoteAddress)) return KeyUse.refused(Outcome.ADDRESS_NOT_ALLOWED, id);
         UserModel identity = session.users().getUserById(realm, token.getServiceUserId());
@@ -50,9 +54,14 @@ public final class KeyVerifier {
             return KeyUse.refused(Outcome.SERVICE_IDENTITY_ALTERED, id);
         }
         long retryAfter = LoginRateLimiter.acquire(session, realm, id);
-        if (retryAfter > 0) return new KeyUse(Outcome.RATE_LIMITED, id, null, null, null, null, null, retryAfter);
+        if (retryAfter > 0) return new KeyUse(Outcome.RATE_LIMITED, id, null, null, null, null, previousKey, null, retryAfter);
+        Long keyExpiresAt = previousKey ? earliest(token.getExpiresAt(), token.getPreviousKeyExpiresAt()) : token.getExpiresAt();
         return new KeyUse(Outcome.SUCCESS, id, token.getRole(), StoredLists.read(token.getSites()), token.getOrganizationId(),
-                token.getExpiresAt(), identity, 0);
+                keyExpiresAt, previousKey, identity, 0);
+    }
+
+    private static Long earliest(Long a, Long b) {
+        return a == null ? b : b == null ? a : Math.min(a, b);
     }
 
     /** Both come from Keycloak's user cache: no database read per key use. */

@@ -24,18 +24,27 @@ final class LastUsedRecorder {
     private LastUsedRecorder() {
     }
 
-    static void record(KeycloakSession session, String tokenId, String ip, long now) {
-        Long previous = LAST_WRITE.get(tokenId);
-        if (previous != null && now - previous < INTERVAL_MILLIS) return;
-        boolean claimed = previous == null ? LAST_WRITE.putIfAbsent(tokenId, now) == null : LAST_WRITE.replace(tokenId, previous, now);
-        if (!claimed) return; // another login on this node is writing it
-        if (LAST_WRITE.size() > MAX_TRACKED) LAST_WRITE.clear(); // bounded memory; at worst one extra write per token
+    /** A use of the token's current or previous key; a previous-key use also dates the previous key. */
+    static void record(KeycloakSession session, String tokenId, String ip, long now, boolean previousKey) {
+        if (claim(tokenId, now)) write(session, tokenId, store -> store.touch(tokenId, now, ip));
+        if (previousKey && claim(tokenId + "#previous", now)) write(session, tokenId, store -> store.touchPreviousKey(tokenId, now));
+    }
 
+    /** Whether this node should write now: at most once a minute per throttle key. */
+    private static boolean claim(String throttleKey, long now) {
+        Long previous = LAST_WRITE.get(throttleKey);
+        if (previous != null && now - previous < INTERVAL_MILLIS) return false;
+        boolean claimed = previous == null ? LAST_WRITE.putIfAbsent(throttleKey, now) == null : LAST_WRITE.replace(throttleKey, previous, now);
+        if (claimed && LAST_WRITE.size() > MAX_TRACKED) LAST_WRITE.clear(); // bounded memory; at worst one extra write per token
+        return claimed; // else another login on this node is writing it
+    }
+
+    private static void write(KeycloakSession session, String tokenId, java.util.function.Consumer<ApiTokenStore> update) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         try {
             session.getProvider(ExecutorsProvider.class).getExecutor("org-api-tokens-last-used").execute(() -> {
                 try {
-                    KeycloakModelUtils.runJobInTransaction(factory, s -> new ApiTokenStore(s).touch(tokenId, now, ip));
+                    KeycloakModelUtils.runJobInTransaction(factory, s -> update.accept(new ApiTokenStore(s)));
                     TokenMetrics.lastUsedWrite();
                 } catch (RuntimeException e) {
                     LOG.debugf(e, "could not record last use of API token %s", tokenId);

@@ -79,6 +79,19 @@ public class ApiTokenEntity {
     @Column(name = "SERVICE_USER_ID", length = 36, nullable = false)
     private String serviceUserId;
 
+    /** After a rotation with a grace period: the old key's digest, working until previousKeyExpiresAt. */
+    @Column(name = "PREVIOUS_KEY_DIGEST", length = 64)
+    private String previousKeyDigest;
+
+    @Column(name = "PREVIOUS_KEY_HINT", length = 32)
+    private String previousKeyHint;
+
+    @Column(name = "PREVIOUS_KEY_EXPIRES_AT")
+    private Long previousKeyExpiresAt;
+
+    @Column(name = "PREVIOUS_KEY_LAST_USED_AT")
+    private Long previousKeyLastUsedAt;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
@@ -117,4 +130,17 @@ public class ApiTokenEntity {
     public void setExposed(boolean exposed) { this.exposed = exposed; }
     public String getServiceUserId() { return serviceUserId; }
     public void setServiceUserId(String serviceUserId) { this.serviceUserId = serviceUserId; }
+    public String getPreviousKeyDigest() { return previousKeyDigest; }
+    public void setPreviousKeyDigest(String previousKeyDigest) { this.previousKeyDigest = previousKeyDigest; }
+    public String getPreviousKeyHint() { return previousKeyHint; }
+    public void setPreviousKeyHint(String previousKeyHint) { this.previousKeyHint = previousKeyHint; }
+    public Long getPreviousKeyExpiresAt() { return previousKeyExpiresAt; }
+    public void setPreviousKeyExpiresAt(Long previousKeyExpiresAt) { this.previousKeyExpiresAt = previousKeyExpiresAt; }
+    public Long getPreviousKeyLastUsedAt() { return previousKeyLastUsedAt; }
+    public void setPreviousKeyLastUsedAt(Long previousKeyLastUsedAt) { this.previousKeyLastUsedAt = previousKeyLastUsedAt; }
+
+    /** Whether the previous key still works at {@code now}. */
+    public boolean previousKeyWorksAt(long now) {
+        return previousKeyDigest != null && previousKeyExpiresAt != null && previousKeyExpiresAt > now;
+    }
 }
