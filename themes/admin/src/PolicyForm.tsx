@@ -9,12 +9,13 @@ import {
   TextInput,
 } from "@patternfly/react-core";
 import { FormEvent, useEffect, useState } from "react";
-import { Policy } from "@org-api-tokens/shared/api";
+import { Policy, PolicyUpdate } from "@org-api-tokens/shared/api";
 import { FieldHelper, FormError, formError } from "@org-api-tokens/shared/FormErrors";
 
 type Field = keyof Policy;
+type Figure = Exclude<Field, "managementClients">;
 
-const FIELDS: { field: Field; label: string; help: string }[] = [
+const FIGURES: { field: Figure; label: string; help: string }[] = [
   {
     field: "maxLifetimeDays",
     label: "Maximum token lifetime (days)",
@@ -32,7 +33,16 @@ const FIELDS: { field: Field; label: string; help: string }[] = [
   },
 ];
 
+const CLIENTS_HELP =
+  "Client ids whose access tokens may manage tokens on the realm path (/realms/{realm}/org-api-tokens), comma-separated. " +
+  "A super-user's token from any other client of the realm is refused, so a stolen app token cannot mint keys.";
+
 const toText = (value: number | null) => (value === null ? "" : String(value));
+const toClients = (text: string) =>
+  text
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
 /** Empty is "no limit"; anything else that is not a number goes as typed, so the server's error names the field. */
 const fromText = (text: string): number | string | null =>
   text.trim() === "" ? null : /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text;
@@ -40,7 +50,7 @@ const fromText = (text: string): number | string | null =>
 type PolicyFormProps = {
   policy?: Policy;
   canManage: boolean;
-  onSave: (values: Record<Field, number | string | null>) => Promise<void>;
+  onSave: (values: PolicyUpdate) => Promise<void>;
 };
 
 /** The realm policy of SPEC §4 /settings: read by viewers, changed by managers. */
@@ -56,6 +66,7 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         maxLifetimeDays: toText(policy.maxLifetimeDays),
         loginRateLimitPerHour: toText(policy.loginRateLimitPerHour),
         maxTokens: toText(policy.maxTokens),
+        managementClients: policy.managementClients.join(", "),
       });
     }
   }, [policy]);
@@ -72,10 +83,11 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         maxLifetimeDays: fromText(values.maxLifetimeDays),
         loginRateLimitPerHour: fromText(values.loginRateLimitPerHour),
         maxTokens: fromText(values.maxTokens),
+        managementClients: toClients(values.managementClients),
       });
       setSaved(true);
     } catch (e) {
-      setError(formError(e, FIELDS.map((f) => f.field)));
+      setError(formError(e, [...FIGURES.map((f) => f.field), "managementClients"]));
     } finally {
       setBusy(false);
     }
@@ -86,7 +98,7 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
       <Form onSubmit={submit} isHorizontal data-testid="policy-form">
         {saved && <Alert variant="success" isInline title="The policy was saved. It applies from now on." data-testid="policy-saved" />}
         {error && !error.field && <Alert variant="danger" isInline title={error.text} data-testid="policy-error" />}
-        {FIELDS.map(({ field, label, help }) => (
+        {FIGURES.map(({ field, label, help }) => (
           <FormGroup key={field} label={label} fieldId={`policy-${field}`}>
             <TextInput
               id={`policy-${field}`}
@@ -100,6 +112,21 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
             <FieldHelper error={error?.field === field ? error.text : undefined} help={help} testId={`policy-error-${field}`} />
           </FormGroup>
         ))}
+        <FormGroup label="Management clients" fieldId="policy-managementClients">
+          <TextInput
+            id="policy-managementClients"
+            data-testid="policy-managementClients"
+            value={values.managementClients}
+            isDisabled={!canManage}
+            validated={error?.field === "managementClients" ? "error" : "default"}
+            onChange={(_e, v) => setValues({ ...values, managementClients: v })}
+          />
+          <FieldHelper
+            error={error?.field === "managementClients" ? error.text : undefined}
+            help={CLIENTS_HELP}
+            testId="policy-error-managementClients"
+          />
+        </FormGroup>
         {canManage && (
           <ActionGroup>
             <Button type="submit" data-testid="policy-save" isLoading={busy} isDisabled={busy}>

@@ -33,7 +33,16 @@ export type Role = { name: string; displayName: string };
 export type Access = { view: boolean; manage: boolean; roles: Role[] };
 
 /** The realm policy (GET/PUT /settings, admin path only); null means no limit. */
-export type Policy = { maxLifetimeDays: number | null; loginRateLimitPerHour: number | null; maxTokens: number | null };
+export type Policy = {
+  maxLifetimeDays: number | null;
+  loginRateLimitPerHour: number | null;
+  maxTokens: number | null;
+  /** Client ids whose access tokens may use the realm path. */
+  managementClients: string[];
+};
+
+/** A PUT /settings body: figures as typed (the server names the field of a bad one). */
+export type PolicyUpdate = Record<Exclude<keyof Policy, "managementClients">, number | string | null> & { managementClients: string[] };
 
 export type Organization = { id: string; name: string; alias?: string };
 
@@ -92,7 +101,7 @@ export function createTokensApi(base: string, getToken: () => Promise<string | u
     access: () => call<Access>("GET", "/access"),
     settings: () => call<Policy>("GET", "/settings"),
     // Fields the form could not read as numbers go as typed, so the server's error names the field.
-    updateSettings: (policy: Record<keyof Policy, number | string | null>) => call<Policy>("PUT", "/settings", policy),
+    updateSettings: (policy: PolicyUpdate) => call<Policy>("PUT", "/settings", policy),
     list: (params: ListParams) => {
       const query = new URLSearchParams({ first: String(params.first), max: String(params.max) });
       if (params.search) query.set("search", params.search);

@@ -7,6 +7,7 @@ import dev.orgapitokens.model.ApiTokenStore;
 import dev.orgapitokens.model.StoredLists;
 import dev.orgapitokens.service.Cidr;
 import dev.orgapitokens.service.TokenMetrics;
+import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -19,6 +20,8 @@ import org.keycloak.models.UserModel;
  * database access; a well-formed one costs one indexed read by digest.
  */
 public final class KeyVerifier {
+
+    private static final Logger LOG = Logger.getLogger(KeyVerifier.class);
 
     private KeyVerifier() {
     }
@@ -41,10 +44,22 @@ public final class KeyVerifier {
         if (!addressAllowed(token, remoteAddress)) return KeyUse.refused(Outcome.ADDRESS_NOT_ALLOWED, id);
         UserModel identity = session.users().getUserById(realm, token.getServiceUserId());
         if (identity == null || !identity.isEnabled()) return KeyUse.refused(Outcome.SERVICE_IDENTITY_MISSING, id);
+        if (hasAnotherWayIn(session, realm, identity)) {
+            LOG.warnf("API token %s of realm %s refused: its service identity has gained a credential or an identity-provider link,"
+                    + " a way in besides the key; remove it (or delete the token)", id, realm.getName());
+            return KeyUse.refused(Outcome.SERVICE_IDENTITY_ALTERED, id);
+        }
         long retryAfter = LoginRateLimiter.acquire(session, realm, id);
         if (retryAfter > 0) return new KeyUse(Outcome.RATE_LIMITED, id, null, null, null, null, null, retryAfter);
         return new KeyUse(Outcome.SUCCESS, id, token.getRole(), StoredLists.read(token.getSites()), token.getOrganizationId(),
                 token.getExpiresAt(), identity, 0);
+    }
+
+    /** Both come from Keycloak's user cache: no database read per key use. */
+    private static boolean hasAnotherWayIn(KeycloakSession session, RealmModel realm, UserModel identity) {
+        return identity.getFederationLink() != null
+                || identity.credentialManager().getStoredCredentialsStream().findAny().isPresent()
+                || session.users().getFederatedIdentitiesStream(realm, identity).findAny().isPresent();
     }
 
     static boolean addressAllowed(ApiTokenEntity token, String remoteAddress) {

@@ -2,9 +2,11 @@ package dev.orgapitokens.rest;
 
 import dev.orgapitokens.service.Caller;
 import dev.orgapitokens.service.ManagementRoles;
+import dev.orgapitokens.service.TokenRole;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.organization.OrganizationProvider;
 import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -48,16 +50,27 @@ record AdminAccess(KeycloakSession session, RealmModel realm, AdminPermissionEva
 
     /**
      * Administrators reach every token. Where fine-grained admin permissions are on, changing a
-     * token of an organization also needs Keycloak's permission to manage that organization.
+     * token of an organization also needs Keycloak's permission to manage that organization, and
+     * giving a token a role needs Keycloak's permission to map that role (a token is a way to hold it).
      */
     private Caller caller() {
-        return new Caller(auth.adminAuth().getUser().getUsername(), events, null, organizationId -> {
-            if (organizationId == null || !realm.isAdminPermissionsEnabled()) return;
-            OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
-            OrganizationModel organization = organizations == null ? null : organizations.getById(organizationId);
-            if (organization != null && !auth.orgs().canManage(organization)) {
-                throw ApiTokenErrors.forbidden("Managing tokens of this organization requires permission to manage it");
-            }
-        });
+        return new Caller(auth.adminAuth().getUser().getUsername(), events, null, this::requireManage, this::requireMapRole);
+    }
+
+    private void requireManage(String organizationId) {
+        if (organizationId == null || !realm.isAdminPermissionsEnabled()) return;
+        OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
+        OrganizationModel organization = organizations == null ? null : organizations.getById(organizationId);
+        if (organization != null && !auth.orgs().canManage(organization)) {
+            throw ApiTokenErrors.forbidden("Managing tokens of this organization requires permission to manage it");
+        }
+    }
+
+    private void requireMapRole(TokenRole role) {
+        if (!realm.isAdminPermissionsEnabled()) return;
+        RoleModel model = realm.getRole(role.roleName());
+        if (model != null && !auth.roles().canMapRole(model)) {
+            throw ApiTokenErrors.forbidden("Giving a token the role '" + role.roleName() + "' requires permission to map that role");
+        }
     }
 }

@@ -4,7 +4,9 @@ import dev.orgapitokens.login.KeyRefusals;
 import dev.orgapitokens.login.KeyUse;
 import dev.orgapitokens.login.KeyVerifier;
 import dev.orgapitokens.login.PresentedKey;
+import dev.orgapitokens.service.Caller;
 import dev.orgapitokens.service.TokenMetrics;
+import java.util.Set;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -47,7 +49,7 @@ public class RealmTokensResource extends TokensResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response revoke(@FormParam(PresentedKey.FORM_FIELD) String apiKey) {
-        service.reportExposed(apiKey);
+        service.reportExposed(new Caller(null, ReporterEvents.of(session, realm), Set.of()), apiKey);
         return Response.ok(status("received"), MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -111,9 +111,10 @@ public class TokensResource {
     @POST
     @Path("{id}/rotate")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response rotate(@PathParam("id") String id) {
+    public Response rotate(@PathParam("id") String id, InputStream body) {
         Caller caller = access.writer();
-        ApiTokenRepresentation rotated = refusing(() -> service.rotate(caller, id));
+        var rotation = RotationInput.parse(JsonBodies.read(body), Time.currentTimeMillis());
+        ApiTokenRepresentation rotated = refusing(() -> service.rotate(caller, id, rotation));
         return Response.ok(rotated, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
     }
 

@@ -75,6 +75,7 @@ public class ApiTokenService {
         OrganizationModel organization = organizationFor(caller, input.organizationId());
         String organizationId = organization == null ? null : organization.getId();
         caller.organizationWriteCheck().accept(organizationId);
+        caller.roleGrantCheck().accept(input.role());
         TokenPolicy policy = TokenPolicy.of(realm);
         policy.checkLifetime(input.expiresAt(), now);
         String nameScope = organizationId != null ? organizationId : realm.getId();
@@ -124,6 +125,7 @@ public class ApiTokenService {
         if (input.expiresAtSet()) token.setExpiresAt(input.expiresAt());
         if (input.allowedCidrsSet()) token.setAllowedCidrs(StoredLists.write(input.allowedCidrs()));
         boolean roleChanged = input.role() != null && !input.role().roleName().equals(token.getRole());
+        if (roleChanged) caller.roleGrantCheck().accept(input.role());
         if (roleChanged) {
             UserModel identity = identity(token);
             if (identity == null) {
@@ -148,8 +150,11 @@ public class ApiTokenService {
         return updated;
     }
 
-    public ApiTokenRepresentation rotate(Caller caller, String id) {
+    public ApiTokenRepresentation rotate(Caller caller, String id, Rotation rotation) {
         ApiTokenEntity token = require(caller, id);
+        // a new key is a new lease: it must meet today's policy, also for a token made before the policy
+        TokenPolicy.of(realm).checkLifetime(rotation.expiresAtSet() ? rotation.expiresAt() : token.getExpiresAt(), Time.currentTimeMillis());
+        if (rotation.expiresAtSet()) token.setExpiresAt(rotation.expiresAt());
         String key = ApiKeys.generate();
         setKey(token, key);
         token.setExposed(false);
@@ -185,6 +190,7 @@ public class ApiTokenService {
 
     /** Stores a changed realm policy; takes effect at once for new logins and later token changes. */
     public TokenPolicy updateSettings(Caller caller, TokenPolicy updated) {
+        updated.checkManagementClients(realm);
         updated.store(realm);
         caller.events()
                 .operation(OperationType.UPDATE)
@@ -197,10 +203,11 @@ public class ApiTokenService {
     }
 
     /**
-     * A leaked-key report: a valid key of this realm is revoked at once (marked exposed, sessions
-     * ended) until an administrator rotates it. Invalid keys are ignored silently.
+     * A leaked-key report: a valid key of this realm is revoked at once (marked exposed, issued
+     * access tokens inactive) until an administrator rotates it, and the report is an admin event of
+     * the token ({@code reporter} carries the reporter's address). Invalid keys are ignored silently.
      */
-    public void reportExposed(String key) {
+    public void reportExposed(Caller reporter, String key) {
         if (!ApiKeys.isWellFormed(key)) return;
         String digest = ApiKeys.digest(key);
         ApiTokenEntity token = store.findByDigest(digest);
@@ -213,6 +220,12 @@ public class ApiTokenService {
         UserModel identity = identity(token);
         if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
         LOG.infof("API token %s in realm %s was reported exposed and is revoked until rotated", token.getId(), realm.getName());
+        reporter.events()
+                .operation(OperationType.ACTION)
+                .resource(RESOURCE_TYPE)
+                .resourcePath(RESOURCE_PATH, token.getId(), "revoke")
+                .representation(ApiTokenRepresentation.of(token))
+                .success();
         TokenMetrics.operation("report");
     }
 

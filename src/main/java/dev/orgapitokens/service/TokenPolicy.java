@@ -2,7 +2,10 @@ package dev.orgapitokens.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Arrays;
 import java.util.Optional;
 import org.keycloak.models.RealmModel;
@@ -13,14 +16,20 @@ import org.keycloak.models.RealmModel;
  * realm exports carry them. A null figure means "no limit".
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"maxLifetimeDays", "loginRateLimitPerHour", "maxTokens"})
-public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour, Integer maxTokens) {
+@JsonPropertyOrder({"maxLifetimeDays", "loginRateLimitPerHour", "maxTokens", "managementClients"})
+public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour, Integer maxTokens, List<String> managementClients) {
 
     public static final int DEFAULT_LOGIN_RATE_LIMIT_PER_HOUR = 5000;
     static final String ATTRIBUTE_PREFIX = "orgApiTokens.";
     /** Stored for an explicit "no limit", so that it differs from "never set" (which takes the default). */
     private static final String NONE = "none";
     private static final long DAY_MILLIS = 86_400_000L;
+    /** The JSON field of the client list; the clients whose access tokens may use the realm path (SPEC §4). */
+    public static final String MANAGEMENT_CLIENTS = "managementClients";
+    /** The account console (the self-service page) and kcadm/scripts with a user's password. */
+    public static final List<String> DEFAULT_MANAGEMENT_CLIENTS = List.of("account-console", "admin-cli");
+    private static final String MANAGEMENT_CLIENTS_ATTRIBUTE = ATTRIBUTE_PREFIX + MANAGEMENT_CLIENTS;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The figures of the policy, named as in the JSON body; each a whole number from 1 to {@link #max}, or null. */
     public enum Setting {
@@ -49,7 +58,18 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
 
     public static TokenPolicy of(RealmModel realm) {
         return new TokenPolicy(read(realm, Setting.maxLifetimeDays), read(realm, Setting.loginRateLimitPerHour),
-                read(realm, Setting.maxTokens));
+                read(realm, Setting.maxTokens), managementClients(realm));
+    }
+
+    /** The client ids whose access tokens may manage tokens on the realm path: one attribute read from the cached realm. */
+    public static List<String> managementClients(RealmModel realm) {
+        String stored = realm.getAttribute(MANAGEMENT_CLIENTS_ATTRIBUTE);
+        if (stored == null || stored.isEmpty()) return DEFAULT_MANAGEMENT_CLIENTS;
+        try {
+            return List.of(JSON.readValue(stored, String[].class));
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT_MANAGEMENT_CLIENTS; // edited by hand into something unreadable: read as never set
+        }
     }
 
     /** The one figure a key login needs: a single attribute read from the cached realm. */
@@ -60,10 +80,15 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
     /** This policy with one figure changed (null: no limit). */
     public TokenPolicy with(Setting setting, Integer value) {
         return switch (setting) {
-            case maxLifetimeDays -> new TokenPolicy(value, loginRateLimitPerHour, maxTokens);
-            case loginRateLimitPerHour -> new TokenPolicy(maxLifetimeDays, value, maxTokens);
-            case maxTokens -> new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, value);
+            case maxLifetimeDays -> new TokenPolicy(value, loginRateLimitPerHour, maxTokens, managementClients);
+            case loginRateLimitPerHour -> new TokenPolicy(maxLifetimeDays, value, maxTokens, managementClients);
+            case maxTokens -> new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, value, managementClients);
         };
+    }
+
+    /** This policy with another list of management clients. */
+    public TokenPolicy withManagementClients(List<String> clientIds) {
+        return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, List.copyOf(clientIds));
     }
 
     /** Writes every figure, so the realm's attributes say exactly what {@link #of} will read back. */
@@ -71,6 +96,20 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
         write(realm, Setting.maxLifetimeDays, maxLifetimeDays);
         write(realm, Setting.loginRateLimitPerHour, loginRateLimitPerHour);
         write(realm, Setting.maxTokens, maxTokens);
+        try {
+            realm.setAttribute(MANAGEMENT_CLIENTS_ATTRIBUTE, JSON.writeValueAsString(managementClients));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Refuses a client id that names no client of the realm: a typo would silently lock the realm path. */
+    void checkManagementClients(RealmModel realm) {
+        for (String clientId : managementClients) {
+            if (realm.getClientByClientId(clientId) == null) {
+                throw TokenRefusal.invalid(MANAGEMENT_CLIENTS, "No client '" + clientId + "' in this realm");
+            }
+        }
     }
 
     /** Refuses a token that would not expire within the realm's maximum lifetime, counted from now. */

@@ -425,4 +425,66 @@ class KeyLoginIT extends ServerTest {
         assertEquals("unauthorized_client", r.json().get("error").asText());
         assertFalse(r.json().has("access_token"));
     }
+
+    /**
+     * SPEC §2 and issue 15: a service identity has no other way in. The attack: an administrator
+     * with manage-users gives the identity a password (or an identity-provider link) to log in as
+     * it elsewhere; from then on its key is refused everywhere, with a warning naming the token.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void aServiceIdentityThatGainedAnotherWayInIsRefused(Grant grant) {
+        String admin = TestRealm.masterAdminToken();
+        Token token = create("network-admin", List.of("*"));
+        String identity = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), admin).json().get(0).get("id").asText();
+        assertEquals(200, grant.withForm(realm, token.key()).status());
+
+        assertEquals(204, Http.putJson(realm.adminUrl("/users/" + identity + "/reset-password"), admin,
+                Map.of("type", "password", "value", "second-way-in", "temporary", false)).status());
+        assertRefused(grant.withForm(realm, token.key()), "identity with a password");
+        assertEquals(401, gateway(realm, "Token " + token.key(), null).status());
+        assertTrue(KeycloakServer.server().log().contains("API token " + token.id() + " of realm " + realm.name + " refused"),
+                "a warning names the token");
+
+        String credential = Http.get(realm.adminUrl("/users/" + identity + "/credentials"), admin).json().get(0).get("id").asText();
+        assertEquals(204, Http.delete(realm.adminUrl("/users/" + identity + "/credentials/" + credential), admin).status());
+        assertEquals(200, grant.withForm(realm, token.key()).status(), "the key works again once the password is gone");
+    }
+
+    @Test
+    void aServiceIdentityLinkedToAnIdentityProviderIsRefused() {
+        String admin = TestRealm.masterAdminToken();
+        Token token = create("observer", List.of("*"));
+        String identity = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), admin).json().get(0).get("id").asText();
+        Http.Response idp = Http.postJson(realm.adminUrl("/identity-provider/instances"), admin, Map.of("alias", "corp-" + token.id().substring(0, 6),
+                "providerId", "oidc", "enabled", true, "config", Map.of("authorizationUrl", "https://idp.example.test/auth",
+                        "tokenUrl", "https://idp.example.test/token", "clientId", "kc", "clientSecret", "s", "clientAuthMethod", "client_secret_post")));
+        assertEquals(201, idp.status(), idp.describe());
+        Http.Response link = Http.postJson(realm.adminUrl("/users/" + identity + "/federated-identity/corp-" + token.id().substring(0, 6)), admin,
+                Map.of("identityProvider", "corp-" + token.id().substring(0, 6), "userId", "external-1", "userName", "external"));
+        assertEquals(204, link.status(), link.describe());
+        assertRefused(KeyLogin.withForm(realm, token.key()), "identity with an identity-provider link");
+    }
+
+    /** Issue 15: every accepted leak report is an admin event of the token, with the reporter's address and never the key. */
+    @Test
+    void aLeakReportIsAnAdminEventWithTheReportersAddress() {
+        Token token = create("observer", List.of("*"));
+        assertEquals(200, Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", token.key())).status());
+        Http.Response events = Http.get(realm.adminUrl("/admin-events?resourcePath=" + Http.enc("org-api-tokens/" + token.id() + "/revoke")),
+                TestRealm.masterAdminToken());
+        assertEquals(200, events.status(), events.describe());
+        assertEquals(1, events.json().size(), Http.redact(events.body()));
+        JsonNode event = events.json().get(0);
+        assertEquals("ACTION", event.get("operationType").asText());
+        assertEquals("ORG_API_TOKEN", event.get("resourceType").asText());
+        assertTrue(List.of("127.0.0.1", "0:0:0:0:0:0:0:1", "::1").contains(event.get("authDetails").get("ipAddress").asText()), event.toString());
+        assertTrue(event.get("representation").asText().contains("\"exposed\":true"), "the token as it is now");
+        assertFalse(event.toString().contains(token.key().substring(4)), "never the key");
+        // a second report of the same key, and reports of bogus keys, record nothing more
+        Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", token.key()));
+        Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", ApiKeys.generate()));
+        assertEquals(1, Http.get(realm.adminUrl("/admin-events?resourcePath=" + Http.enc("org-api-tokens/" + token.id() + "/revoke")),
+                TestRealm.masterAdminToken()).json().size());
+    }
 }

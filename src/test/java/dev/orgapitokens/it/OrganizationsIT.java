@@ -66,20 +66,19 @@ class OrganizationsIT extends ServerTest {
 
     @Test
     void superUsersCreateInTheirOrganizationAndSeeOnlyItsTokens() {
+        String admin = TestRealm.masterAdminToken();
         Tokens.Token a = Tokens.created(create(superA, "a-script", null));
         Tokens.Token b = Tokens.created(create(superB, "b-script", null));
-        Tokens.Token wide = Tokens.created(create(superNone, "realm-wide-script", null));
+        Tokens.Token wide = Tokens.create(realm.adminTokens(), admin, Tokens.body("realm-wide-script", "observer", List.of("*")));
         assertEquals(orgA, a.json().get("organizationId").asText(), "a super-user's token goes to their organization");
         assertEquals(orgB, b.json().get("organizationId").asText());
-        assertTrue(wide.json().get("organizationId").isNull(), "a super-user in no organization creates realm-wide tokens");
+        assertTrue(wide.json().get("organizationId").isNull(), "realm-wide tokens are made on the admin path");
 
         assertTrue(names(Http.get(realm.realmTokens(), superA).json()).contains("a-script"));
         assertFalse(names(Http.get(realm.realmTokens(), superA).json()).contains("b-script"));
         assertFalse(names(Http.get(realm.realmTokens(), superA).json()).contains("realm-wide-script"));
-        assertFalse(names(Http.get(realm.realmTokens(), superNone).json()).contains("a-script"));
-        assertTrue(names(Http.get(realm.realmTokens(), superNone).json()).contains("realm-wide-script"));
 
-        // other organizations' tokens (and realm-wide ones, for organization members) are 404
+        // other organizations' tokens, and realm-wide ones, are 404 for organization members
         for (Tokens.Token other : List.of(b, wide)) {
             String url = realm.realmTokens() + "/" + other.id();
             assertEquals(404, Http.get(url, superA).status());
@@ -87,16 +86,41 @@ class OrganizationsIT extends ServerTest {
             assertEquals(404, Http.send("POST", url + "/rotate", superA, null, null).status());
             assertEquals(404, Http.delete(url, superA).status());
         }
-        assertEquals(404, Http.get(realm.realmTokens() + "/" + a.id(), superNone).status());
         // naming another organization is 403
         assertEquals(403, create(superA, "sneaky", orgB).status());
-        assertEquals(403, create(superNone, "sneaky", orgA).status());
         assertEquals(403, Http.get(realm.realmTokens() + "?organizationId=" + orgB, superA).status());
         // the admin path sees everything and filters by organization
-        String admin = TestRealm.masterAdminToken();
         List<String> onlyA = names(Http.get(realm.adminTokens() + "?organizationId=" + orgA, admin).json());
         assertTrue(onlyA.contains("a-script") && !onlyA.contains("b-script") && !onlyA.contains("realm-wide-script"), onlyA.toString());
         assertEquals(200, Http.get(realm.adminTokens() + "/" + b.id(), admin).status());
+    }
+
+    /**
+     * SPEC §4: with Organizations on, a super-user in no organization is refused on the realm path.
+     * The attack: a super-user removed from their organization (offboarded) but still holding the
+     * role tries to reach the realm-wide tokens, or mint one.
+     */
+    @Test
+    void aSuperUserInNoOrganizationIsRefusedOnTheRealmPath() {
+        String admin = TestRealm.masterAdminToken();
+        Tokens.Token wide = Tokens.create(realm.adminTokens(), admin, Tokens.body("offboarding-target", "super-user", List.of("*")));
+        String offboarded = realm.userWithRoles("olly", List.of("super-user"), List.of());
+        member(admin, orgA, "olly");
+        assertEquals(200, Http.get(realm.realmTokens(), offboarded).status(), "a member may use the realm path");
+        assertEquals(204, Http.delete(realm.adminUrl("/organizations/" + orgA + "/members/" + userId(admin, "olly")), admin).status());
+
+        long before = Database.count("select count(*) from ORG_API_TOKEN");
+        for (String token : List.of(offboarded, superNone)) {
+            for (Http.Response r : List.of(Http.get(realm.realmTokens(), token), Http.get(realm.realmTokens() + "/" + wide.id(), token),
+                    Http.postJson(realm.realmTokens(), token, Tokens.body("minted-after-offboarding", "super-user", List.of("*"))),
+                    Http.send("POST", realm.realmTokens() + "/" + wide.id() + "/rotate", token, null, null),
+                    Http.delete(realm.realmTokens() + "/" + wide.id(), token))) {
+                assertEquals(403, r.status(), r.describe());
+                assertEquals("forbidden", r.json().get("error").asText());
+            }
+        }
+        assertEquals(before, Database.count("select count(*) from ORG_API_TOKEN"), "nothing minted");
+        assertEquals(wide.json().get("keyHint"), Http.get(realm.adminTokens() + "/" + wide.id(), admin).json().get("keyHint"), "nothing rotated");
     }
 
     @Test
@@ -184,7 +208,24 @@ class OrganizationsIT extends ServerTest {
         assertEquals(204, Http.putJson(fgap.adminUrl(""), admin, Map.of("adminPermissionsEnabled", true)).status());
         Http.Response refused = Http.postJson(fgap.adminTokens(), tokenManager, inOrg);
         assertEquals(403, refused.status(), "with them on, an organization's tokens need permission to manage it: " + refused.describe());
-        Tokens.create(fgap.adminTokens(), tokenManager, Tokens.body("realm-wide", "observer", List.of("*"))); // realm-wide tokens are unaffected
+        // a delegated admin who may map roles (manage-users) is unaffected for realm-wide tokens
+        String delegate = fgap.userWithRoles("mike", List.of(), List.of("manage-api-tokens", "manage-users"));
+        Tokens.create(fgap.adminTokens(), delegate, Tokens.body("realm-wide", "observer", List.of("*")));
+        Tokens.Token editable = Tokens.create(fgap.adminTokens(), delegate, Tokens.body("realm-wide-super", "super-user", List.of("*")));
+        assertEquals(200, Http.putJson(fgap.adminTokens() + "/" + editable.id(), delegate, Map.of("role", "observer")).status());
+
+        // SPEC §4: granting a role through a token needs Keycloak's permission to map it. The attack: an
+        // admin with manage-api-tokens but no right to map super-user mints a super-user key.
+        long tokensBefore = Database.count("select count(*) from ORG_API_TOKEN");
+        Http.Response minted = Http.postJson(fgap.adminTokens(), tokenManager, Tokens.body("escalation", "super-user", List.of("*")));
+        assertEquals(403, minted.status(), minted.describe());
+        assertTrue(minted.json().get("error_description").asText().contains("map"), minted.describe());
+        Http.Response promoted = Http.putJson(fgap.adminTokens() + "/" + editable.id(), tokenManager, Map.of("role", "super-user"));
+        assertEquals(403, promoted.status(), promoted.describe());
+        assertEquals(tokensBefore, Database.count("select count(*) from ORG_API_TOKEN"), "no token minted");
+        assertEquals("observer", Http.get(fgap.adminTokens() + "/" + editable.id(), admin).json().get("role").asText(), "no role raised");
+        assertEquals(200, Http.putJson(fgap.adminTokens() + "/" + editable.id(), tokenManager, Map.of("name", "renamed-by-mona")).status(),
+                "edits that grant no role need no mapping permission");
         JsonNode token = Tokens.create(fgap.adminTokens(), realmAdmin, inOrg).json();
         String url = fgap.adminTokens() + "/" + token.get("id").asText();
         assertEquals(403, Http.send("POST", url + "/rotate", tokenManager, null, null).status());

@@ -1,6 +1,7 @@
 package dev.orgapitokens.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,10 +63,11 @@ class SettingsIT extends ServerTest {
     }
 
     @Test
-    void defaultsAreNoLifetimeLimitFiveThousandLoginsPerHourAndNoTokenLimit() {
+    void defaultsAreNoLifetimeLimitFiveThousandLoginsPerHourNoTokenLimitAndTheTwoManagementClients() {
         Http.Response r = Http.get(settings(), admin);
         assertEquals(200, r.status(), r.describe());
-        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":null}", r.body());
+        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":null,"
+                + "\"managementClients\":[\"account-console\",\"admin-cli\"]}", r.body());
     }
 
     @Test
@@ -100,7 +102,7 @@ class SettingsIT extends ServerTest {
         Http.Response r = Http.send("PUT", settings(), admin, "application/json", body);
         assertInvalid(r, field);
         assertTrue(r.json().get("error_description").asText().contains(description), r.describe());
-        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":7}", Http.get(settings(), admin).body());
+        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":7,\"managementClients\":[\"account-console\",\"admin-cli\"]}", Http.get(settings(), admin).body());
     }
 
     @Test
@@ -148,6 +150,32 @@ class SettingsIT extends ServerTest {
 
         put(map("maxLifetimeDays", null));
         assertEquals(201, create("no-expiry", null).status(), "no limit once the policy is lifted");
+    }
+
+    /**
+     * SPEC §4: a rotation is a new lease, so it honours maxLifetimeDays. The attack: keeping a
+     * never-expiring key alive past the policy by rotating a token made before it.
+     */
+    @Test
+    void aRotationMustBringAnOlderTokenInsideTheLifetimePolicy() {
+        Tokens.Token early = Tokens.created(create("rotated-after-the-policy", null));
+        put(Map.of("maxLifetimeDays", 30));
+        String rotate = realm.adminTokens() + "/" + early.id() + "/rotate";
+        long now = System.currentTimeMillis();
+        for (String body : List.of("", "{}", "{\"expiresAt\":" + (now + 31 * DAY) + "}")) {
+            Http.Response refused = Http.send("POST", rotate, admin, "application/json", body);
+            assertInvalid(refused, "expiresAt");
+            assertFalse(refused.body().contains("oat_"), "a refused rotation issues no key");
+        }
+        assertEquals(early.json().get("keyHint"), Http.get(realm.adminTokens() + "/" + early.id(), admin).json().get("keyHint"), "the key is unchanged");
+        assertEquals(200, KeyLogin.withForm(realm, early.key()).status(), "and still works");
+        assertInvalid(Http.send("POST", rotate, admin, "application/json", "{\"colour\":1}"), "colour");
+
+        Http.Response rotated = Http.send("POST", rotate, admin, "application/json", "{\"expiresAt\":" + (now + 10 * DAY) + "}");
+        assertEquals(200, rotated.status(), rotated.describe());
+        assertEquals(now + 10 * DAY, rotated.json().get("expiresAt").asLong());
+        assertEquals(401, KeyLogin.withForm(realm, early.key()).status(), "the old key stopped");
+        assertEquals(200, KeyLogin.withForm(realm, rotated.json().get("key").asText()).status());
     }
 
     @Test

@@ -180,6 +180,8 @@ class TokensApiIT extends ServerTest {
     static Stream<Arguments> badCreateBodies() {
         return Stream.of(
                 Arguments.of("{\"name\":\"a\",\"role\":\"admin\",\"sites\":[\"*\"]}", "role", "Unknown role 'admin'"),
+                // a name that displays as "tpircs-ci" but is "ci-script" behind a right-to-left override: spoofing in the console
+                Arguments.of("{\"name\":\"\u202Etpircs-ic\",\"role\":\"observer\",\"sites\":[\"*\"]}", "name", "invisible or direction-changing"),
                 Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"allowedCidrs\":[\"10.0.0.0/33\"]}",
                         "allowedCidrs", "prefix length outside 0..32"),
                 Arguments.of("{\"name\":\"a\",\"role\":\"observer\",\"sites\":[\"*\"],\"expiresAt\":1000}", "expiresAt", "expiresAt is in the past"),

@@ -163,7 +163,11 @@ class TokenInputTest {
 
     static Stream<Arguments> badSettingsBodies() {
         return Stream.of(
-                row("{\"rateLimit\": 10}",                                          "rateLimit",    "Unknown field 'rateLimit': settings are maxLifetimeDays, loginRateLimitPerHour, maxTokens"),
+                row("{\"rateLimit\": 10}",                                          "rateLimit",    "Unknown field 'rateLimit': settings are maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients"),
+                row("{\"managementClients\": \"admin-cli\"}",                       "managementClients", "managementClients must be an array of client ids"),
+                row("{\"managementClients\": [\"admin-cli\", \"admin-cli\"]}",      "managementClients", "Client 'admin-cli' is listed twice"),
+                row("{\"managementClients\": [\"\"]}",                              "managementClients", "managementClients must hold client ids"),
+                row("{\"managementClients\": [7]}",                                 "managementClients", "managementClients must hold client ids"),
                 row("{\"maxTokens\": 0}",                                           "maxTokens",    "maxTokens must be a whole number from 1 to 1000000, or null for no limit"),
                 row("{\"maxTokens\": -3}",                                          "maxTokens",    "maxTokens must be a whole number from 1"),
                 row("{\"maxTokens\": 2.5}",                                         "maxTokens",    "maxTokens must be a whole number from 1"),
@@ -183,13 +187,15 @@ class TokenInputTest {
     @ParameterizedTest(name = "[{index}] settings: field {1}, \"{2}\"")
     @MethodSource("badSettingsBodies")
     void aBadSettingsBodyIsA400NamingItsField(String body, String field, String description) {
-        assertInvalid(() -> PolicyInput.apply(new TokenPolicy(null, 5000, 7), bytes(body)), field, description);
+        assertInvalid(() -> PolicyInput.apply(new TokenPolicy(null, 5000, 7, TokenPolicy.DEFAULT_MANAGEMENT_CLIENTS), bytes(body)), field, description);
     }
 
     @Test
     void aSettingsBodyChangesWhatItSendsAndNullMeansNoLimit() {
-        TokenPolicy current = new TokenPolicy(30, 5000, 7);
-        assertEquals(new TokenPolicy(30, null, 1_000_000), PolicyInput.apply(current, bytes("{\"loginRateLimitPerHour\":null,\"maxTokens\":1000000}")));
+        TokenPolicy current = new TokenPolicy(30, 5000, 7, TokenPolicy.DEFAULT_MANAGEMENT_CLIENTS);
+        assertEquals(new TokenPolicy(30, null, 1_000_000, TokenPolicy.DEFAULT_MANAGEMENT_CLIENTS),
+                PolicyInput.apply(current, bytes("{\"loginRateLimitPerHour\":null,\"maxTokens\":1000000}")));
+        assertEquals(new TokenPolicy(30, 5000, 7, List.of("admin-cli")), PolicyInput.apply(current, bytes("{\"managementClients\":[\"admin-cli\"]}")));
         assertEquals(current, PolicyInput.apply(current, bytes("{}")));
     }
 
