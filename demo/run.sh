@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the extension, starts Keycloak 26.7.3 with it on the embedded database, imports the demo
-# realm (alice = super-user, olga = observer), turns on the API tokens console page, and prints
+# realm (alice = super-user, olga = observer; its account console has the API tokens page), turns on
+# the API tokens admin console page, and prints
 # what to try. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,7 @@ Keycloak is running at $BASE with the org API tokens extension.
   Admin console, API tokens page:  $BASE/admin/master/console/#/demo/org-api-tokens
                                    (user $KC_BOOTSTRAP_ADMIN_USERNAME, password $KC_BOOTSTRAP_ADMIN_PASSWORD)
   Demo realm "demo":               alice / alice (Super User), olga / olga (Observer)
+  Account console, API tokens:     $BASE/realms/demo/account/   (log in as alice / alice; olga sees no such page)
 
 Try the REST API in another terminal:
 

@@ -102,6 +102,9 @@ try {
     await page.getByTestId("nav-item-org-api-tokens").click();
     await page.getByRole("heading", { name: "API tokens" }).first().waitFor();
     await page.getByTestId("token-row-seen-by-viewer").waitFor();
+    const logo = page.locator("header img").first();
+    const brand = await logo.evaluate((img) => ({ loaded: img.complete && img.naturalWidth > 0, height: img.getBoundingClientRect().height }));
+    assert.ok(brand.loaded && brand.height > 0, "the masthead shows the brand logo, as the stock console does");
     await shot(page, "01-list");
   });
 

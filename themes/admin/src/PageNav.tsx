@@ -2,7 +2,7 @@ import { routes, useAccess, useEnvironment, useRealm, useServerInfo } from "@key
 import { Label, Nav, NavGroup, PageSidebar, PageSidebarBody } from "@patternfly/react-core";
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router-dom";
-import { useTokensAccess } from "./access";
+import { useTokensAccess } from "@org-api-tokens/shared/access";
 
 /**
  * The stock left navigation of Keycloak 26.7 (same groups, items, access rules and feature flags),

@@ -9,8 +9,8 @@ import {
   TextInput,
 } from "@patternfly/react-core";
 import { FormEvent, useEffect, useState } from "react";
-import { Policy, PolicyUpdate } from "./api";
-import { FieldHelper, FormError, formError } from "./FormErrors";
+import { Policy, PolicyUpdate } from "@org-api-tokens/shared/api";
+import { FieldHelper, FormError, formError } from "@org-api-tokens/shared/FormErrors";
 
 type Field = keyof Policy;
 type Figure = Exclude<Field, "managementClients">;

@@ -1,5 +1,6 @@
 import "@patternfly/react-core/dist/styles/base.css";
 import "@keycloak/keycloak-admin-ui/styles.css";
+import "./theme.css";
 
 import { KeycloakProvider, routes } from "@keycloak/keycloak-admin-ui";
 import { StrictMode } from "react";

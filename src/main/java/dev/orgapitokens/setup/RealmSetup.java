@@ -11,7 +11,8 @@ import org.keycloak.models.RoleModel;
 
 /**
  * What every realm needs, created idempotently: the four token roles and the admin roles
- * {@code view-api-tokens} / {@code manage-api-tokens} (manage includes view).
+ * {@code view-api-tokens} / {@code manage-api-tokens} (manage includes view), and the
+ * {@code super-user} role in the account console's scope.
  */
 final class RealmSetup {
 
@@ -23,6 +24,7 @@ final class RealmSetup {
             tokenRole(realm, role);
         }
         adminClients(realm).forEach(RealmSetup::addAdminRoles);
+        accountConsoleScope(realm);
         LoginClientSetup.apply(realm);
     }
 
@@ -31,6 +33,17 @@ final class RealmSetup {
         if (realm.getRole(role.roleName()) == null) {
             realm.addRole(role.roleName()).setDescription(role.displayName());
         }
+    }
+
+    /**
+     * The account console's API tokens page calls the realm path with the console's own access token,
+     * which must carry {@code super-user} (SPEC §4). The {@code account-console} client has full scope
+     * off, so the role goes into its scope; a user without the role still gets no such role.
+     */
+    private static void accountConsoleScope(RealmModel realm) {
+        ClientModel console = realm.getClientByClientId(Constants.ACCOUNT_CONSOLE_CLIENT_ID);
+        RoleModel superUser = realm.getRole(TokenRole.SUPER_USER.roleName());
+        if (console != null && superUser != null && !console.hasDirectScope(superUser)) console.addScopeMapping(superUser);
     }
 
     /**

@@ -101,6 +101,8 @@ class ReadmeExamplesIT extends ServerTest {
                 assertEquals("org-api-tokens", r.json().path("adminTheme").asText(), b.label() + ": admin theme of " + realm);
             }
         });
+        CHECKS.put("account-theme", (b, output) ->
+                assertEquals("org-api-tokens", Http.get(demo.adminUrl(""), admin).json().path("accountTheme").asText(), b.label() + ": account theme of demo"));
         CHECKS.put("curl", (b, output) -> {
             assertEquals(2, distinctKeys(output), b.label() + ": the create and the rotate answers each show a key:\n" + Http.redact(output));
             Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(output);

@@ -33,6 +33,14 @@ class RealmLifecycleIT extends ServerTest {
         Http.Response masterClient = Http.get(KeycloakServer.server().url() + "/admin/realms/master/clients?clientId=" + realm.name + "-realm", admin);
         String masterClientId = masterClient.json().get(0).get("id").asText();
         assertEquals(200, Http.get(KeycloakServer.server().url() + "/admin/realms/master/clients/" + masterClientId + "/roles/manage-api-tokens", admin).status());
+
+        assertEquals(List.of("super-user"), accountConsoleRealmScope(realm, admin), "the account console's tokens may carry super-user");
+    }
+
+    /** The realm roles in the account-console client's scope (full scope is off there). */
+    static List<String> accountConsoleRealmScope(TestRealm realm, String admin) {
+        String console = clientId(realm, "account-console", admin);
+        return names(Http.get(realm.adminUrl("/clients/" + console + "/scope-mappings/realm"), admin).json());
     }
 
     @Test
@@ -43,6 +51,10 @@ class RealmLifecycleIT extends ServerTest {
         JsonNode token = Http.postJson(realm.adminTokens(), admin, Map.of("name", "survivor", "role", "observer", "sites", List.of("site-7"),
                 "allowedCidrs", List.of("127.0.0.0/8", "::1"))).json();
         // an admin deletes what the extension created
+        String console = clientId(realm, "account-console", admin);
+        assertEquals(204, Http.send("DELETE", realm.adminUrl("/clients/" + console + "/scope-mappings/realm"), admin,
+                "application/json", Http.toJson(List.of(Http.get(realm.adminUrl("/roles/super-user"), admin).json()))).status());
+        assertEquals(List.of(), accountConsoleRealmScope(realm, admin));
         assertEquals(204, Http.delete(realm.adminUrl("/roles/helpdesk"), admin).status());
         assertEquals(204, Http.delete(realm.adminUrl("/roles/network-admin"), admin).status());
 
@@ -54,6 +66,7 @@ class RealmLifecycleIT extends ServerTest {
         assertEquals(1, Database.count("select count(*) from KEYCLOAK_ROLE r join REALM m on r.REALM_ID = m.ID where m.NAME = ? and r.NAME = 'observer'", realm.name),
                 "no duplicate roles after a restart");
         assertEquals(1, Database.count("select count(*) from KEYCLOAK_ROLE where NAME = 'manage-api-tokens' and CLIENT = ?", management));
+        assertEquals(List.of("super-user"), accountConsoleRealmScope(realm, after), "the account console's scope is put back");
         Http.Response read = Http.get(realm.adminTokens() + "/" + token.get("id").asText(), after);
         assertEquals(200, read.status(), "tokens survive a restart: " + read);
         assertEquals(token.get("keyHint"), read.json().get("keyHint"));

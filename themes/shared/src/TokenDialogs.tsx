@@ -15,6 +15,7 @@ import {
   TextInput,
 } from "@patternfly/react-core";
 import { FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useTokensAccess } from "./access";
 import { ApiToken, errorText, Organization, TokenInput } from "./api";
 import { FieldHelper, FormError, formError } from "./FormErrors";
@@ -34,8 +35,10 @@ type TokenFormDialogProps = {
   title: string;
   submitLabel: string;
   token?: ApiToken;
-  /** The realm's organizations, when Organizations are enabled: a new token may belong to one. */
+  /** The organizations a new token may belong to (the realm's for admins, the user's own on the account console). */
   organizations?: Organization[];
+  /** Whether a new token may belong to no organization (admins only); if not, the first organization is preselected. */
+  realmWideAllowed?: boolean;
   /** The realm policy's maximum lifetime: when set, an expiry inside it is required. */
   maxLifetimeDays?: number | null;
   onSubmit: (input: TokenInput) => Promise<void>;
@@ -43,10 +46,14 @@ type TokenFormDialogProps = {
 };
 
 /** Create and edit: name, role, site access, expiry and allowed CIDRs, with errors next to their field. */
-export const TokenFormDialog = ({ title, submitLabel, token, organizations = [], maxLifetimeDays, onSubmit, onClose }: TokenFormDialogProps) => {
+export const TokenFormDialog = ({
+  title, submitLabel, token, organizations = [], realmWideAllowed = true, maxLifetimeDays, onSubmit, onClose,
+}: TokenFormDialogProps) => {
+  const { t } = useTranslation();
   const { roles } = useTokensAccess();
-  const showOrganizations = organizations.length > 0;
-  const [organizationId, setOrganizationId] = useState(token?.organizationId ?? "");
+  // Someone with one organization and no realm-wide choice has nothing to pick: the server puts the token there.
+  const showOrganizations = organizations.length > (realmWideAllowed ? 0 : 1);
+  const [organizationId, setOrganizationId] = useState(token?.organizationId ?? (realmWideAllowed ? "" : organizations[0]?.id ?? ""));
   const [name, setName] = useState(token?.name ?? "");
   const [role, setRole] = useState(token?.role ?? (roles.some((r) => r.name === DEFAULT_ROLE) ? DEFAULT_ROLE : roles[0]?.name ?? ""));
   const [allSites, setAllSites] = useState(token ? token.sites.includes("*") : true);
@@ -75,7 +82,7 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations = [],
         sites: allSites ? ["*"] : pendingSites,
         expiresAt: fromDateInput(expiry),
         allowedCidrs: cidrs.split(/[\s,]+/).filter((c) => c.length > 0),
-        ...(token ? {} : { organizationId: organizationId || null }),
+        ...(token || !showOrganizations ? {} : { organizationId: organizationId || null }),
       });
     } catch (e) {
       // An error about the organization goes to the top of the form when its select is not shown.
@@ -100,19 +107,19 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations = [],
           {submitLabel}
         </Button>,
         <Button key="cancel" variant="link" onClick={onClose}>
-          Cancel
+          {t("apiTokensCancel")}
         </Button>,
       ]}
     >
       {error && !error.field && <Alert variant="danger" isInline title={error.text} data-testid="token-form-error" />}
       <Form id="token-form" onSubmit={submit}>
-        <FormGroup label="Name" isRequired fieldId="token-name">
+        <FormGroup label={t("apiTokensName")} isRequired fieldId="token-name">
           <TextInput id="token-name" data-testid="token-name" value={name} onChange={(_e, v) => setName(v)}
             validated={validated("name")} />
-          {helper("name", "Shown in the list; unique in this realm.")}
+          {helper("name", t("apiTokensNameHelp"))}
         </FormGroup>
         {showOrganizations && (
-          <FormGroup label="Organization" fieldId="token-organization">
+          <FormGroup label={t("apiTokensOrganization")} fieldId="token-organization">
             <FormSelect
               id="token-organization"
               data-testid="token-organization"
@@ -121,15 +128,15 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations = [],
               validated={validated("organizationId")}
               onChange={(_e, v) => setOrganizationId(v)}
             >
-              <FormSelectOption value="" label="None: a realm-wide token" />
+              {realmWideAllowed && <FormSelectOption value="" label={t("apiTokensOrganizationNone")} />}
               {organizations.map((o) => (
                 <FormSelectOption key={o.id} value={o.id} label={o.name} />
               ))}
             </FormSelect>
-            {helper("organizationId", token ? "A token stays in its organization." : "Its key logs in as a member of this organization.")}
+            {helper("organizationId", t(token ? "apiTokensOrganizationFixed" : "apiTokensOrganizationHelp"))}
           </FormGroup>
         )}
-        <FormGroup label="Role" isRequired fieldId="token-role">
+        <FormGroup label={t("apiTokensRole")} isRequired fieldId="token-role">
           <FormSelect id="token-role" data-testid="token-role" value={role} validated={validated("role")} onChange={(_e, v) => setRole(v)}>
             {roles.map((r) => (
               <FormSelectOption key={r.name} value={r.name} label={r.displayName} />
@@ -137,15 +144,15 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations = [],
           </FormSelect>
           {helper("role")}
         </FormGroup>
-        <FormGroup label="Site access" role="radiogroup" isRequired fieldId="token-sites">
-          <Radio id="sites-all" data-testid="sites-all" name="sites" label="All sites" isChecked={allSites} onChange={() => setAllSites(true)} />
-          <Radio id="sites-some" data-testid="sites-some" name="sites" label="Specific sites" isChecked={!allSites} onChange={() => setAllSites(false)} />
+        <FormGroup label={t("apiTokensSiteAccess")} role="radiogroup" isRequired fieldId="token-sites">
+          <Radio id="sites-all" data-testid="sites-all" name="sites" label={t("apiTokensAllSites")} isChecked={allSites} onChange={() => setAllSites(true)} />
+          <Radio id="sites-some" data-testid="sites-some" name="sites" label={t("apiTokensSpecificSites")} isChecked={!allSites} onChange={() => setAllSites(false)} />
           {!allSites && (
             <>
               <TextInput
                 id="token-site"
                 data-testid="token-site"
-                placeholder="Site id, then Enter"
+                placeholder={t("apiTokensSitePlaceholder")}
                 value={siteDraft}
                 onChange={(_e, v) => setSiteDraft(v)}
                 onKeyDown={(e) => {
@@ -166,19 +173,17 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations = [],
               </ChipGroup>
             </>
           )}
-          {helper("sites", allSites ? undefined : "Letters, digits, '.', '_', ':' and '-'; up to 64 characters each.")}
+          {helper("sites", allSites ? undefined : t("apiTokensSitesHelp"))}
         </FormGroup>
-        <FormGroup label="Expires" fieldId="token-expiry">
+        <FormGroup label={t("apiTokensExpires")} fieldId="token-expiry">
           <TextInput id="token-expiry" data-testid="token-expiry" type="date" value={expiry} onChange={(_e, v) => setExpiry(v)}
             validated={validated("expiresAt")} />
-          {helper("expiresAt", maxLifetimeDays
-            ? `Required: this realm's policy allows at most ${maxLifetimeDays} days. The key stops working at the end of this day (UTC).`
-            : "Optional. The key stops working at the end of this day (UTC).")}
+          {helper("expiresAt", maxLifetimeDays ? t("apiTokensExpiresRequired", { days: maxLifetimeDays }) : t("apiTokensExpiresHelp"))}
         </FormGroup>
-        <FormGroup label="Allowed addresses (CIDR)" fieldId="token-cidrs">
+        <FormGroup label={t("apiTokensCidrs")} fieldId="token-cidrs">
           <TextArea id="token-cidrs" data-testid="token-cidrs" value={cidrs} onChange={(_e, v) => setCidrs(v)} rows={3}
             placeholder="203.0.113.0/24" validated={validated("allowedCidrs")} />
-          {helper("allowedCidrs", "Optional, one per line. Empty: the key works from anywhere.")}
+          {helper("allowedCidrs", t("apiTokensCidrsHelp"))}
         </FormGroup>
       </Form>
     </Modal>
@@ -186,30 +191,34 @@ export const TokenFormDialog = ({ title, submitLabel, token, organizations = [],
 };
 
 /** Shows a new key once, with a copy button; closing it forgets the key. */
-export const KeyDialog = ({ token, onClose }: { token: ApiToken; onClose: () => void }) => (
-  <Modal
-    variant={ModalVariant.medium}
-    title={`Key for "${token.name}"`}
-    isOpen
-    onClose={onClose}
-    actions={[
-      <Button key="done" data-testid="key-dialog-close" onClick={onClose}>
-        I have copied the key
-      </Button>,
-    ]}
-  >
-    <Alert variant="warning" isInline title="Copy this key now. It will not be shown again." data-testid="key-warning">
-      Keycloak keeps only a fingerprint of it. If you lose it, rotate the token to get a new key.
-    </Alert>
-    <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" data-testid="new-key" className="pf-v5-u-mt-md">
-      {token.key}
-    </ClipboardCopy>
-  </Modal>
-);
+export const KeyDialog = ({ token, onClose }: { token: ApiToken; onClose: () => void }) => {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      variant={ModalVariant.medium}
+      title={t("apiTokensKeyTitle", { name: token.name })}
+      isOpen
+      onClose={onClose}
+      actions={[
+        <Button key="done" data-testid="key-dialog-close" onClick={onClose}>
+          {t("apiTokensKeyCopied")}
+        </Button>,
+      ]}
+    >
+      <Alert variant="warning" isInline title={t("apiTokensKeyWarning")} data-testid="key-warning">
+        {t("apiTokensKeyWarningBody")}
+      </Alert>
+      <ClipboardCopy isReadOnly hoverTip={t("apiTokensCopy")} clickTip={t("apiTokensCopiedTip")} data-testid="new-key" className="pf-v5-u-mt-md">
+        {token.key}
+      </ClipboardCopy>
+    </Modal>
+  );
+};
 
 type ConfirmProps = { title: string; body: string; confirmLabel: string; danger?: boolean; onConfirm: () => Promise<void>; onClose: () => void };
 
 export const ConfirmDialog = ({ title, body, confirmLabel, danger, onConfirm, onClose }: ConfirmProps) => {
+  const { t } = useTranslation();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   return (
@@ -240,7 +249,7 @@ export const ConfirmDialog = ({ title, body, confirmLabel, danger, onConfirm, on
           {confirmLabel}
         </Button>,
         <Button key="cancel" variant="link" onClick={onClose}>
-          Cancel
+          {t("apiTokensCancel")}
         </Button>,
       ]}
     >
