@@ -33,7 +33,7 @@ public class ApiKeyAuthenticator extends AbstractDirectGrantAuthenticator {
                 context.getHttpRequest().getHttpHeaders().getHeaderString(PresentedKey.HEADER), null);
         KeyUse use = KeyVerifier.verify(context.getSession(), context.getRealm(), key,
                 context.getConnection().getRemoteAddr(), TokenMetrics.Path.TOKEN_ENDPOINT);
-        if (use.tokenId() != null) context.getEvent().detail(ServiceIdentities.TOKEN_ID_CLAIM, use.tokenId());
+        if (use.tokenId() != null) context.getEvent().detail(ServiceIdentities.TOKEN_ID_CLAIM, use.tokenId()).detail(KeyUse.KEY_DETAIL, use.keySlot());
         if (!use.admitted()) {
             context.getEvent().detail(REASON_DETAIL, use.outcome().tag())
                     .error(use.rateLimited() ? Errors.SLOW_DOWN : Errors.INVALID_USER_CREDENTIALS);

@@ -49,7 +49,7 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
 
         String key = PresentedKey.from(formParams.getFirst(PresentedKey.FORM_FIELD), headers.getHeaderString(PresentedKey.HEADER), null);
         KeyUse use = KeyVerifier.verify(session, realm, key, clientConnection.getRemoteAddr(), TokenMetrics.Path.TOKEN_ENDPOINT);
-        if (use.tokenId() != null) event.detail(ServiceIdentities.TOKEN_ID_CLAIM, use.tokenId());
+        if (use.tokenId() != null) event.detail(ServiceIdentities.TOKEN_ID_CLAIM, use.tokenId()).detail(KeyUse.KEY_DETAIL, use.keySlot());
         if (!use.admitted()) {
             event.detail(Details.REASON, use.outcome().tag()).error(use.rateLimited() ? Errors.SLOW_DOWN : Errors.INVALID_USER_CREDENTIALS);
             return cors.add(Response.fromResponse(KeyRefusals.of(use)));

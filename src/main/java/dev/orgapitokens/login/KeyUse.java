@@ -24,12 +24,19 @@ public record KeyUse(Outcome outcome, String tokenId, String role, List<String> 
     }
 
     static KeyUse refused(Outcome outcome, String tokenId) {
-        return new KeyUse(outcome, tokenId, null, null, null, null, false, null, 0);
+        return refused(outcome, tokenId, false);
+    }
+
+    static KeyUse refused(Outcome outcome, String tokenId, boolean previousKey) {
+        return new KeyUse(outcome, tokenId, null, null, null, null, previousKey, null, 0);
     }
 
     public boolean admitted() {
         return outcome == Outcome.SUCCESS;
     }
+
+    /** Login event detail naming the key used, so operators see who has not switched after a rotation. */
+    public static final String KEY_DETAIL = "key";
 
     /** How login events name the key used: current or previous. */
     public String keySlot() {

@@ -42,16 +42,16 @@ public final class KeyVerifier {
         String id = token.getId();
         long now = Time.currentTimeMillis();
         boolean previousKey = !digest.equals(token.getKeyDigest());
-        if (previousKey && !token.previousKeyWorksAt(now)) return KeyUse.refused(Outcome.PREVIOUS_KEY_EXPIRED, id);
-        if (token.getExpiresAt() != null && token.getExpiresAt() <= now) return KeyUse.refused(Outcome.EXPIRED, id);
-        if (token.isExposed()) return KeyUse.refused(Outcome.EXPOSED, id);
-        if (!addressAllowed(token, remoteAddress)) return KeyUse.refused(Outcome.ADDRESS_NOT_ALLOWED, id);
+        if (previousKey && !token.previousKeyWorksAt(now)) return KeyUse.refused(Outcome.PREVIOUS_KEY_EXPIRED, id, previousKey);
+        if (token.getExpiresAt() != null && token.getExpiresAt() <= now) return KeyUse.refused(Outcome.EXPIRED, id, previousKey);
+        if (token.isExposed()) return KeyUse.refused(Outcome.EXPOSED, id, previousKey);
+        if (!addressAllowed(token, remoteAddress)) return KeyUse.refused(Outcome.ADDRESS_NOT_ALLOWED, id, previousKey);
         UserModel identity = session.users().getUserById(realm, token.getServiceUserId());
-        if (identity == null || !identity.isEnabled()) return KeyUse.refused(Outcome.SERVICE_IDENTITY_MISSING, id);
+        if (identity == null || !identity.isEnabled()) return KeyUse.refused(Outcome.SERVICE_IDENTITY_MISSING, id, previousKey);
         if (hasAnotherWayIn(session, realm, identity)) {
             LOG.warnf("API token %s of realm %s refused: its service identity has gained a credential or an identity-provider link,"
                     + " a way in besides the key; remove it (or delete the token)", id, realm.getName());
-            return KeyUse.refused(Outcome.SERVICE_IDENTITY_ALTERED, id);
+            return KeyUse.refused(Outcome.SERVICE_IDENTITY_ALTERED, id, previousKey);
         }
         long retryAfter = LoginRateLimiter.acquire(session, realm, id);
         if (retryAfter > 0) return new KeyUse(Outcome.RATE_LIMITED, id, null, null, null, null, previousKey, null, retryAfter);

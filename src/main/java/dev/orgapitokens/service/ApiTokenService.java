@@ -155,10 +155,23 @@ public class ApiTokenService {
         // a new key is a new lease: it must meet today's policy, also for a token made before the policy
         TokenPolicy.of(realm).checkLifetime(rotation.expiresAtSet() ? rotation.expiresAt() : token.getExpiresAt(), Time.currentTimeMillis());
         if (rotation.expiresAtSet()) token.setExpiresAt(rotation.expiresAt());
+        long now = Time.currentTimeMillis();
+        // The old key works on only if asked for, and never when it was reported leaked. Whatever
+        // previous key there was ends here: at most two keys work at any time.
+        if (rotation.previousKeyExpiresIn() != null && !token.isExposed()) {
+            token.setPreviousKeyDigest(token.getKeyDigest());
+            token.setPreviousKeyHint(token.getKeyHint());
+            token.setPreviousKeyExpiresAt(now + rotation.previousKeyExpiresIn() * 1000L);
+        } else {
+            token.setPreviousKeyDigest(null);
+            token.setPreviousKeyHint(null);
+            token.setPreviousKeyExpiresAt(null);
+        }
+        token.setPreviousKeyLastUsedAt(null);
         String key = ApiKeys.generate();
         setKey(token, key);
         token.setExposed(false);
-        token.setUpdatedAt(Time.currentTimeMillis());
+        token.setUpdatedAt(now);
         store.flush();
         UserModel identity = identity(token);
         if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
@@ -212,8 +225,11 @@ public class ApiTokenService {
         String digest = ApiKeys.digest(key);
         ApiTokenEntity token = store.findByDigest(digest);
         if (token == null || !token.getRealmId().equals(realm.getId())) return;
-        store.lock(token); // a rotation that committed meanwhile has made this key dead already
-        if (!token.getKeyDigest().equals(digest) || token.isExposed()) return;
+        store.lock(token); // a rotation that committed meanwhile may have made this key dead already
+        boolean current = token.getKeyDigest().equals(digest);
+        boolean previous = digest.equals(token.getPreviousKeyDigest()) && token.previousKeyWorksAt(Time.currentTimeMillis());
+        if (!(current || previous) || token.isExposed()) return;
+        // a report of either key ends both (SPEC §4): the token is exposed until an administrator rotates it
         token.setExposed(true);
         token.setUpdatedAt(Time.currentTimeMillis());
         store.flush();

@@ -156,6 +156,28 @@ class ClusterIT {
         assertFalse(activeOnB(third), "after a delete on A");
     }
 
+    /** SPEC §7: a rotation with grace on node A: both keys work on B; at previousKeyExpiresAt the old key stops on both nodes. */
+    @Test
+    @Order(3)
+    void aGracefulRotationOnAHoldsOnBothNodesUntilItsTime() throws InterruptedException {
+        Tokens.Token token = create("graceful-on-a", "observer");
+        assertLogsInWithRole(nodeB, token.key(), token.id(), "observer"); // B's caches hold the token now
+        Http.Response rotated = Http.send("POST", tokens(nodeA) + "/" + token.id() + "/rotate", admin(nodeA), "application/json",
+                "{\"previousKeyExpiresIn\": 4}");
+        assertEquals(200, rotated.status(), rotated.describe());
+        String newKey = rotated.json().get("key").asText();
+        long until = rotated.json().get("previousKeyExpiresAt").asLong();
+        for (KeycloakServer.DistributionServer node : List.of(nodeB, nodeA)) {
+            assertLogsInWithRole(node, token.key(), token.id(), "observer");
+            assertLogsInWithRole(node, newKey, token.id(), "observer");
+        }
+        Thread.sleep(Math.max(0, until - System.currentTimeMillis()) + 300);
+        for (KeycloakServer.DistributionServer node : List.of(nodeB, nodeA)) {
+            assertEquals(401, KeyLogin.withForm(node.url(), REALM, token.key()).status(), "the old key stopped on " + node.url());
+            assertLogsInWithRole(node, newKey, token.id(), "observer");
+        }
+    }
+
     private boolean activeOnB(String accessToken) {
         Http.Response r = Http.postForm(nodeB.url() + "/realms/" + REALM + "/protocol/openid-connect/token/introspect",
                 Map.of("client_id", "cluster-api", "client_secret", "cluster-secret", "token", accessToken));

@@ -26,6 +26,7 @@ class SchemaIT extends ServerTest {
     void theLoginAndListQueriesHaveTheirIndexes() throws Exception {
         Map<String, Index> indexes = indexes("ORG_API_TOKEN");
         assertTrue(indexes.containsValue(new Index(true, List.of("KEY_DIGEST"))), "unique digest index for the one-read login: " + indexes);
+        assertTrue(indexes.containsValue(new Index(true, List.of("PREVIOUS_KEY_DIGEST"))), "unique previous-key digest, for the same one-read login: " + indexes);
         assertTrue(indexes.containsValue(new Index(true, List.of("NAME_SCOPE", "NAME_KEY"))), "unique names per realm or organization: " + indexes);
         assertTrue(indexes.values().stream().anyMatch(i -> i.columns().equals(List.of("REALM_ID", "NAME_KEY", "ID"))), "list ordered by name, then id: " + indexes);
         assertTrue(indexes.values().stream().anyMatch(i -> i.columns().equals(List.of("SERVICE_USER_ID"))), "cleanup by service identity: " + indexes);
@@ -37,7 +38,9 @@ class SchemaIT extends ServerTest {
         // Keycloak keeps each JpaEntityProvider's Liquibase history in a table of its own, named by
         // JpaUtils.getCustomChangelogTableName("org-api-tokens") (not called here: it needs Hibernate).
         String table = "DATABASECHANGELOG_ORG_API_TO";
-        assertEquals(1, Database.count("select count(*) from " + table + " where ID = 'org-api-tokens-1.0'"));
+        for (String changeSet : List.of("org-api-tokens-1.0", "org-api-tokens-1.1", "org-api-tokens-1.2")) {
+            assertEquals(1, Database.count("select count(*) from " + table + " where ID = ?", changeSet), changeSet);
+        }
     }
 
     private static Map<String, Index> indexes(String table) throws Exception {
