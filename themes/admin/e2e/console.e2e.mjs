@@ -184,12 +184,35 @@ try {
     assert.equal((await keyLogin(rotatedKey)).status, 200, "the new key works");
   });
 
+  let graceKey;
+  await step("rotates with a grace period: the old key keeps working for the day chosen, and the list says until when", async () => {
+    await rowAction("e2e-pipeline", "Rotate key");
+    await page.getByTestId("rotate-grace-custom").check();
+    await page.getByTestId("rotate-grace-hours").fill("200");
+    await page.getByTestId("confirm").click();
+    await page.getByTestId("rotate-grace-error").waitFor(); // over 7 days: the API's error, next to the hours
+    await page.getByTestId("rotate-grace-day").check();
+    await page.getByText("keeps working for the time you choose").waitFor();
+    await shot(page, "06b-rotate-grace-choice");
+    await page.getByTestId("confirm").click();
+    await page.getByTestId("key-warning").waitFor();
+    graceKey = await readKey();
+    await page.getByTestId("key-dialog-close").click();
+    assert.equal((await keyLogin(rotatedKey)).status, 200, "the old key still works during the grace period");
+    assert.equal((await keyLogin(graceKey)).status, 200, "and so does the new one");
+    const note = row("e2e-pipeline").getByTestId("previous-key");
+    await note.waitFor();
+    assert.match(await note.innerText(), /old key oat_.+ valid until/);
+    await shot(page, "06c-previous-key-in-list");
+  });
+
   await step("deletes: the row goes and the key is refused", async () => {
     await rowAction("e2e-pipeline", "Delete");
     await page.getByText("Its key stops working at once").waitFor();
     await page.getByTestId("confirm").click();
     await row("e2e-pipeline").waitFor({ state: "detached" });
     assert.equal((await keyLogin(rotatedKey)).status, 401);
+    assert.equal((await keyLogin(graceKey)).status, 401, "delete ends both keys");
     await shot(page, "07-after-delete");
   });
 

@@ -258,3 +258,111 @@ export const ConfirmDialog = ({ title, body, confirmLabel, danger, onConfirm, on
     </Modal>
   );
 };
+
+/** How long the old key keeps working after a rotation (SPEC §4 previousKeyExpiresIn); "now" sends none. */
+const GRACE_CHOICES = [
+  { id: "now", seconds: undefined },
+  { id: "hour", seconds: 3600 },
+  { id: "day", seconds: 86400 },
+  { id: "week", seconds: 604800 },
+  { id: "custom", seconds: undefined },
+] as const;
+type GraceChoice = (typeof GRACE_CHOICES)[number]["id"];
+
+type RotateProps = {
+  token: ApiToken;
+  onRotate: (previousKeyExpiresIn?: number) => Promise<void>;
+  onClose: () => void;
+};
+
+/**
+ * Rotate with a choice of grace period: the old key stops now, or keeps working for an hour, a
+ * day, a week or a custom number of hours, so deployments can switch without downtime. A leaked
+ * (exposed) token gets no choice: its key must stop now.
+ */
+export const RotateDialog = ({ token, onRotate, onClose }: RotateProps) => {
+  const { t } = useTranslation();
+  const [choice, setChoice] = useState<GraceChoice>("now");
+  const [customHours, setCustomHours] = useState("");
+  const [error, setError] = useState<FormError<"previousKeyExpiresIn">>();
+  const [busy, setBusy] = useState(false);
+
+  const seconds = (): number | undefined => {
+    if (choice === "custom") {
+      const hours = Number(customHours.trim());
+      // what cannot be read as hours goes to the server as it is, so its error names the field
+      return customHours.trim() === "" || Number.isNaN(hours) ? (customHours as unknown as number) : Math.round(hours * 3600);
+    }
+    return GRACE_CHOICES.find((c) => c.id === choice)?.seconds;
+  };
+
+  const rotate = async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      await onRotate(seconds());
+    } catch (e) {
+      setError(formError(e, ["previousKeyExpiresIn"]));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      variant={ModalVariant.small}
+      title={t("apiTokensRotateTitle", { name: token.name })}
+      titleIconVariant="warning"
+      isOpen
+      onClose={onClose}
+      data-testid="rotate-dialog"
+      actions={[
+        <Button key="confirm" data-testid="confirm" isLoading={busy} isDisabled={busy} onClick={rotate}>
+          {t("apiTokensRotate")}
+        </Button>,
+        <Button key="cancel" variant="link" onClick={onClose}>
+          {t("apiTokensCancel")}
+        </Button>,
+      ]}
+    >
+      {error && !error.field && <Alert variant="danger" isInline title={error.text} />}
+      <Form onSubmit={(e: FormEvent) => e.preventDefault()}>
+        <p>{choice === "now" || token.exposed ? t("apiTokensRotateBody") : t("apiTokensRotateGraceBody")}</p>
+        {!token.exposed && (
+          <FormGroup role="radiogroup" label={t("apiTokensRotateOldKey")} fieldId="rotate-grace" isStack>
+            {GRACE_CHOICES.map((c) => (
+              <Radio
+                key={c.id}
+                id={`rotate-grace-${c.id}`}
+                data-testid={`rotate-grace-${c.id}`}
+                name="rotate-grace"
+                label={t(`apiTokensRotateGrace_${c.id}`)}
+                isChecked={choice === c.id}
+                onChange={() => setChoice(c.id)}
+              />
+            ))}
+            {choice === "custom" && (
+              <>
+                <TextInput
+                  id="rotate-grace-hours"
+                  data-testid="rotate-grace-hours"
+                  aria-label={t("apiTokensRotateGraceHours")}
+                  placeholder={t("apiTokensRotateGraceHours")}
+                  inputMode="decimal"
+                  value={customHours}
+                  validated={error?.field === "previousKeyExpiresIn" ? "error" : "default"}
+                  onChange={(_e, v) => setCustomHours(v)}
+                />
+                <FieldHelper
+                  error={error?.field === "previousKeyExpiresIn" ? error.text : undefined}
+                  help={t("apiTokensRotateGraceHoursHelp")}
+                  testId="rotate-grace-error"
+                />
+              </>
+            )}
+          </FormGroup>
+        )}
+      </Form>
+    </Modal>
+  );
+};

@@ -27,7 +27,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useTokensAccess } from "./access";
 import { ApiToken, errorText, Organization } from "./api";
-import { ConfirmDialog, KeyDialog, TokenFormDialog } from "./TokenDialogs";
+import { ConfirmDialog, KeyDialog, TokenFormDialog, RotateDialog } from "./TokenDialogs";
 
 const formatTime = (millis: number | null) => (millis ? new Date(millis).toLocaleString() : "—");
 
@@ -270,6 +270,16 @@ export const TokensTable = ({ scope, organizations, realmWideAllowed, maxLifetim
                     )}
                     <Td dataLabel={t("apiTokensKey")}>
                       <code>{token.keyHint}</code>
+                      {token.previousKeyExpiresAt && (
+                        <div data-testid="previous-key">
+                          <small>
+                            {t("apiTokensPreviousKeyUntil", { hint: token.previousKeyHint, time: formatTime(token.previousKeyExpiresAt) })}
+                            {token.previousKeyLastUsedAt
+                              ? " · " + t("apiTokensPreviousKeyLastUsed", { time: formatTime(token.previousKeyLastUsedAt) })
+                              : ""}
+                          </small>
+                        </div>
+                      )}
                     </Td>
                     <Td dataLabel={t("apiTokensCreatedBy")}>{token.createdBy ?? "—"}</Td>
                     <Td dataLabel={t("apiTokensCreated")}>{formatTime(token.createdAt)}</Td>
@@ -328,13 +338,11 @@ export const TokensTable = ({ scope, organizations, realmWideAllowed, maxLifetim
         />
       )}
       {dialog?.kind === "rotate" && (
-        <ConfirmDialog
-          title={t("apiTokensRotateTitle", { name: dialog.token.name })}
-          body={t("apiTokensRotateBody")}
-          confirmLabel={t("apiTokensRotate")}
+        <RotateDialog
+          token={dialog.token}
           onClose={close}
-          onConfirm={async () => {
-            const rotated = await api.rotate(dialog.token.id);
+          onRotate={async (previousKeyExpiresIn) => {
+            const rotated = await api.rotate(dialog.token.id, previousKeyExpiresIn);
             setDialog({ kind: "key", token: rotated });
             load();
           }}

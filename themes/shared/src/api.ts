@@ -14,6 +14,10 @@ export type ApiToken = {
   expiresAt: number | null;
   allowedCidrs: string[];
   exposed: boolean;
+  /** After a rotation with a grace period, while the old key works: its hint and when it stops. */
+  previousKeyHint: string | null;
+  previousKeyExpiresAt: number | null;
+  previousKeyLastUsedAt: number | null;
   key?: string;
 };
 
@@ -111,7 +115,9 @@ export function createTokensApi(base: string, getToken: () => Promise<string | u
     },
     create: (input: TokenInput) => call<ApiToken>("POST", "", input),
     update: (id: string, input: TokenInput) => call<ApiToken>("PUT", `/${id}`, input),
-    rotate: (id: string) => call<ApiToken>("POST", `/${id}/rotate`),
+    /** previousKeyExpiresIn: seconds the old key keeps working; undefined: it stops at once. */
+    rotate: (id: string, previousKeyExpiresIn?: number) =>
+      call<ApiToken>("POST", `/${id}/rotate`, previousKeyExpiresIn === undefined ? {} : { previousKeyExpiresIn }),
     remove: (id: string) => call<void>("DELETE", `/${id}`),
   };
 }

@@ -64,6 +64,6 @@ class ConsoleIT extends ServerTest {
         System.out.println("console end-to-end test:\n" + output);
         assertTrue(finished, "the browser test finished within 8 minutes");
         assertEquals(0, process.exitValue(), "browser test failed:\n" + output);
-        assertTrue(output.contains("11 passed, 0 failed"), output);
+        assertTrue(output.contains("12 passed, 0 failed"), output);
     }
 }
