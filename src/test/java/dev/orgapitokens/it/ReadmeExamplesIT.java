@@ -90,6 +90,8 @@ class ReadmeExamplesIT extends ServerTest {
     static String apiKeyTokenId;
     static String leakedKey;
     static String leakedKeyTokenId;
+    static String rotatedKey;
+    static String rotatedTokenId;
 
     /** What each block's effect must be, beyond running without error and with the statuses its comments give. */
     static final Map<String, BiConsumer<Block, String>> CHECKS = new LinkedHashMap<>();
@@ -128,6 +130,13 @@ class ReadmeExamplesIT extends ServerTest {
             assertEquals(2, count(output, "\"id\":\"" + apiKeyTokenId + "\""), b.label() + ": both checks answer the token:\n" + Http.redact(output));
             assertFalse(output.contains(apiKey), b.label() + ": the answer never holds the key");
         });
+        CHECKS.put("graceful-rotation", (b, output) -> {
+            Matcher key = Pattern.compile("oat_[A-Za-z0-9]{49}").matcher(output);
+            assertTrue(key.find(), b.label() + ": the answer holds the new key");
+            assertTrue(output.contains("\"previousKeyHint\":\"oat_"), b.label() + ": and the old key's hint: " + Http.redact(output));
+            assertEquals(200, selfStatus(rotatedKey), b.label() + ": the old key still works");
+            assertEquals(200, selfStatus(key.group()), b.label() + ": so does the new one");
+        });
         CHECKS.put("reporting-a-leaked-key", (b, output) -> {
             assertTrue(output.contains("{\"status\":\"received\"}"), b.label() + ": " + Http.redact(output));
             Http.Response token = Http.get(demo.adminTokens() + "/" + leakedKeyTokenId, admin);
@@ -148,6 +157,10 @@ class ReadmeExamplesIT extends ServerTest {
         assertEquals(201, leaked.status(), leaked.describe());
         leakedKey = leaked.json().get("key").asText();
         leakedKeyTokenId = leaked.json().get("id").asText();
+        Http.Response rotated = Http.postJson(demo.adminTokens(), admin, Map.of("name", "readme-rotated", "role", "observer", "sites", List.of("*")));
+        assertEquals(201, rotated.status(), rotated.describe());
+        rotatedKey = rotated.json().get("key").asText();
+        rotatedTokenId = rotated.json().get("id").asText();
         // A reader of the console theme lines has logged kcadm in, as "With kcadm.sh" shows.
         Run login = run("bin/kcadm.sh config credentials --server " + KeycloakServer.server().url() + " --realm master --user "
                 + KeycloakServer.ADMIN_USER + " --password " + KeycloakServer.ADMIN_PASSWORD);
@@ -258,6 +271,9 @@ class ReadmeExamplesIT extends ServerTest {
         env.put("KC", KeycloakServer.server().url());
         env.put("API_KEY", apiKey == null ? "" : apiKey);
         env.put("LEAKED_KEY", leakedKey == null ? "" : leakedKey);
+        // for blocks that go on from an earlier one: an admin token, and the id of a token to rotate
+        env.put("ADMIN", admin == null ? "" : admin);
+        env.put("ID", rotatedTokenId == null ? "" : rotatedTokenId);
         env.put("HOME", home.toString());
         env.put("KC_OPTS", "-Duser.home=" + home); // kcadm keeps its config in ~/.keycloak
         Process process = builder.start();
