@@ -272,7 +272,7 @@ class ReadmeExamplesIT extends ServerTest {
         env.put("API_KEY", apiKey == null ? "" : apiKey);
         env.put("LEAKED_KEY", leakedKey == null ? "" : leakedKey);
         // for blocks that go on from an earlier one: an admin token, and the id of a token to rotate
-        env.put("ADMIN", admin == null ? "" : admin);
+        env.put("ADMIN", TestRealm.masterAdminToken()); // fresh: master tokens last a minute
         env.put("ID", rotatedTokenId == null ? "" : rotatedTokenId);
         env.put("HOME", home.toString());
         env.put("KC_OPTS", "-Duser.home=" + home); // kcadm keeps its config in ~/.keycloak
