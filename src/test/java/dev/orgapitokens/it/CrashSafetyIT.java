@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orgapitokens.key.ApiKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,6 +98,7 @@ class CrashSafetyIT {
             List<List<String>> rows = Database.rows(server, "select ID, ROLE, SERVICE_USER_ID from ORG_API_TOKEN where REALM_ID = ?", realmId);
             assertFalse(rows.isEmpty(), "tokens survived the crash");
             Set<String> identities = new HashSet<>();
+            Map<String, Long> oldKeysUntil = new HashMap<>();
             for (List<String> row : rows) {
                 String id = row.get(0);
                 String role = row.get(1);
@@ -115,11 +117,22 @@ class CrashSafetyIT {
                 assertEquals(200, read.status(), "token " + id + " answers GET: " + read.describe());
                 Http.Response rotated = Http.send("POST", base + "/admin/realms/" + REALM + "/org-api-tokens/" + id + "/rotate", admin, null, null);
                 assertEquals(200, rotated.status(), "token " + id + " rotates: " + rotated.describe());
-                Http.Response login = KeyLogin.withForm(base, REALM, rotated.json().get("key").asText());
+                // and once more with a short grace: both keys work until previousKeyExpiresAt, then only the new one
+                Http.Response graceful = Http.send("POST", base + "/admin/realms/" + REALM + "/org-api-tokens/" + id + "/rotate", admin,
+                        "application/json", "{\"previousKeyExpiresIn\": 3}");
+                assertEquals(200, graceful.status(), "token " + id + " rotates with grace: " + graceful.describe());
+                oldKeysUntil.put(rotated.json().get("key").asText(), graceful.json().get("previousKeyExpiresAt").asLong());
+                Http.Response login = KeyLogin.withForm(base, REALM, graceful.json().get("key").asText());
                 assertEquals(200, login.status(), "token " + id + " logs in with its new key: " + login.describe());
+                assertEquals(200, KeyLogin.withForm(base, REALM, rotated.json().get("key").asText()).status(), "and with its previous key");
                 JsonNode claims = KeyLogin.accessTokenClaims(login);
                 assertEquals(id, claims.get("api_token_id").asText());
                 assertTrue(TokensApiIT.strings(claims.get("realm_access").get("roles")).contains(role), "the key login carries role " + role);
+            }
+            long lastEnd = Collections.max(oldKeysUntil.values());
+            Thread.sleep(Math.max(0, lastEnd - System.currentTimeMillis()) + 300);
+            for (Map.Entry<String, Long> old : oldKeysUntil.entrySet()) {
+                assertEquals(401, KeyLogin.withForm(base, REALM, old.getKey()).status(), "a previous key works past its time");
             }
             assertEquals(rows.size(), Http.get(base + "/admin/realms/" + REALM + "/org-api-tokens?max=1000", admin).json().size(),
                     "the API lists every token row");
@@ -137,13 +150,17 @@ class CrashSafetyIT {
         }
     }
 
-    /** A token as the client knows it: absent, or present with its n-th key (-1: one the client never saw) and a role. */
-    record State(boolean exists, int keyNumber, String role) {
-        static final State ABSENT = new State(false, -1, null);
+    /**
+     * A token as the client knows it: absent, or present with its n-th key (-1: one the client never
+     * saw), the previous key a graceful rotation left working (-1: none), and a role.
+     */
+    record State(boolean exists, int keyNumber, int previousKeyNumber, String role) {
+        static final State ABSENT = new State(false, -1, -1, null);
 
         @Override
         public String toString() {
-            return !exists ? "absent" : role + " with " + (keyNumber < 0 ? "a key never answered" : "key #" + (keyNumber + 1));
+            return !exists ? "absent" : role + " with " + (keyNumber < 0 ? "a key never answered" : "key #" + (keyNumber + 1))
+                    + (previousKeyNumber < 0 ? "" : " and previous key #" + (previousKeyNumber + 1));
         }
     }
 
@@ -161,7 +178,7 @@ class CrashSafetyIT {
         Tracked(String id, String key, String role) {
             this.id = id;
             keys.add(key);
-            answer(new State(true, 0, role));
+            answer(new State(true, 0, -1, role));
         }
 
         State last() {
@@ -179,7 +196,11 @@ class CrashSafetyIT {
             return keys.size() - 1;
         }
 
-        /** What the restarted server says: the role, and which of the client's keys logs in (at most one may). */
+        /**
+         * What the restarted server says: the role, which of the client's keys logs in, and which is
+         * the previous key (by the hint GET shows). At most two keys work: the current one and the
+         * previous one.
+         */
         State observe(String base, String admin) {
             Http.Response read = Http.get(base + "/admin/realms/" + REALM + "/org-api-tokens/" + id, admin);
             if (read.status() == 404) {
@@ -188,18 +209,28 @@ class CrashSafetyIT {
             }
             assertEquals(200, read.status(), read.describe());
             String role = read.json().get("role").asText();
+            String previousHint = read.json().get("previousKeyHint").isNull() ? null : read.json().get("previousKeyHint").asText();
             int working = -1;
+            int previous = -1;
             for (int n = 0; n < keys.size(); n++) {
                 Http.Response login = KeyLogin.withForm(base, REALM, keys.get(n));
-                if (login.status() == 401) continue;
+                boolean isPrevious = ApiKeys.hint(keys.get(n)).equals(previousHint);
+                if (login.status() == 401) {
+                    assertFalse(isPrevious, "the previous key of token " + id + " is shown but refused before its time");
+                    continue;
+                }
                 assertEquals(200, login.status(), login.describe());
-                assertEquals(-1, working, "two keys of token " + id + " work");
-                working = n;
                 JsonNode claims = KeyLogin.accessTokenClaims(login);
                 assertEquals(id, claims.get("api_token_id").asText());
                 assertTrue(TokensApiIT.strings(claims.get("realm_access").get("roles")).contains(role), "the key login of " + id + " carries " + role);
+                if (isPrevious) {
+                    previous = n;
+                } else {
+                    assertEquals(-1, working, "two current keys of token " + id + " work");
+                    working = n;
+                }
             }
-            return new State(true, working, role);
+            return new State(true, working, previous, role);
         }
     }
 
@@ -295,12 +326,18 @@ class CrashSafetyIT {
                     Tracked token = live.get(random.nextInt(live.size()));
                     State now = token.last();
                     if (dice < 70) {
-                        token.unanswered = new State(true, -1, now.role());
-                        Http.Response r = call(() -> Http.send("POST", tokensUrl + "/" + token.id + "/rotate", admin, null, null));
-                        if (expect(r, 200, "rotate")) token.answer(new State(true, token.addKey(r.json().get("key").asText()), now.role()));
+                        // half of the rotations keep the old key for an hour (longer than the test)
+                        boolean graceful = random.nextBoolean();
+                        int previous = graceful ? now.keyNumber() : -1;
+                        token.unanswered = new State(true, -1, previous, now.role());
+                        String body = graceful ? "{\"previousKeyExpiresIn\": 3600}" : "";
+                        Http.Response r = call(() -> Http.send("POST", tokensUrl + "/" + token.id + "/rotate", admin, "application/json", body));
+                        if (expect(r, 200, "rotate")) {
+                            token.answer(new State(true, token.addKey(r.json().get("key").asText()), previous, now.role()));
+                        }
                     } else if (dice < 85) {
                         String role = ROLES.get(random.nextInt(ROLES.size()));
-                        token.unanswered = new State(true, now.keyNumber(), role);
+                        token.unanswered = new State(true, now.keyNumber(), now.previousKeyNumber(), role);
                         Http.Response r = call(() -> Http.putJson(tokensUrl + "/" + token.id, admin, Map.of("role", role)));
                         if (expect(r, 200, "role change")) token.answer(token.unanswered);
                     } else {
