@@ -27,7 +27,8 @@ final class TokenInput {
 
     private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Set<String> READ_ONLY = Set.of(
-            "id", "keyHint", "createdAt", "createdBy", "updatedAt", "lastUsedAt", "lastUsedIp", "exposed");
+            "id", "keyHint", "createdAt", "createdBy", "updatedAt", "lastUsedAt", "lastUsedIp", "exposed",
+            "previousKeyHint", "previousKeyExpiresAt", "previousKeyLastUsedAt");
 
     private TokenInput() {
     }

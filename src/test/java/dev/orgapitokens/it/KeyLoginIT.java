@@ -487,4 +487,29 @@ class KeyLoginIT extends ServerTest {
         assertEquals(1, Http.get(realm.adminUrl("/admin-events?resourcePath=" + Http.enc("org-api-tokens/" + token.id() + "/revoke")),
                 TestRealm.masterAdminToken()).json().size());
     }
+
+    /**
+     * Issue 14: the key grant honours Keycloak's client policies, of service-account token requests.
+     * A realm whose policy accepts only confidential clients there refuses the (public) login client.
+     */
+    @Test
+    void theKeyGrantHonoursClientPolicies() {
+        TestRealm strict = newRealm("policies");
+        String admin = TestRealm.masterAdminToken();
+        Token token = create(strict, "observer", List.of("*"), Map.of());
+        assertEquals(200, KeyLogin.withForm(strict, token.key()).status(), "no policy yet");
+
+        Http.Response profiles = Http.putJson(strict.adminUrl("/client-policies/profiles"), admin, Map.of("profiles", List.of(Map.of(
+                "name", "confidential-only", "executors", List.of(Map.of("executor", "confidential-client", "configuration", Map.of()))))));
+        assertEquals(204, profiles.status(), profiles.describe());
+        Http.Response policies = Http.putJson(strict.adminUrl("/client-policies/policies"), admin, Map.of("policies", List.of(Map.of(
+                "name", "every-client", "enabled", true, "conditions", List.of(Map.of("condition", "any-client", "configuration", Map.of())),
+                "profiles", List.of("confidential-only")))));
+        assertEquals(204, policies.status(), policies.describe());
+
+        Http.Response refused = KeyLogin.withForm(strict, token.key());
+        assertEquals(400, refused.status(), refused.describe());
+        assertEquals("invalid_client", refused.json().get("error").asText(), refused.describe());
+        assertFalse(refused.json().has("access_token"));
+    }
 }

@@ -99,25 +99,25 @@ class ReadmeExamplesIT extends ServerTest {
     static {
         CHECKS.put("console-theme", (b, output) -> {
             for (String realm : List.of("master", "demo")) {
-                Http.Response r = Http.get(KeycloakServer.server().url() + "/admin/realms/" + realm, admin);
+                Http.Response r = Http.get(KeycloakServer.server().url() + "/admin/realms/" + realm, TestRealm.masterAdminToken());
                 assertEquals("org-api-tokens", r.json().path("adminTheme").asText(), b.label() + ": admin theme of " + realm);
             }
         });
         CHECKS.put("account-theme", (b, output) ->
-                assertEquals("org-api-tokens", Http.get(demo.adminUrl(""), admin).json().path("accountTheme").asText(), b.label() + ": account theme of demo"));
+                assertEquals("org-api-tokens", Http.get(demo.adminUrl(""), TestRealm.masterAdminToken()).json().path("accountTheme").asText(), b.label() + ": account theme of demo"));
         CHECKS.put("curl", (b, output) -> {
             assertEquals(2, distinctKeys(output), b.label() + ": the create and the rotate answers each show a key:\n" + Http.redact(output));
             Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(output);
             assertTrue(id.find(), b.label() + ": the create answer holds the token id:\n" + Http.redact(output));
             assertTrue(output.contains("[{\"id\":\"" + id.group(1) + "\""), b.label() + ": the search lists the new token:\n" + Http.redact(output));
             assertTrue(output.contains("\"role\":\"observer\""), b.label() + ": the PUT changes the role:\n" + Http.redact(output));
-            assertEquals(404, Http.get(demo.adminTokens() + "/" + id.group(1), admin).status(), b.label() + ": the DELETE removes the token");
+            assertEquals(404, Http.get(demo.adminTokens() + "/" + id.group(1), TestRealm.masterAdminToken()).status(), b.label() + ": the DELETE removes the token");
         });
         CHECKS.put("kcadm", (b, output) -> {
             assertEquals(1, distinctKeys(output), b.label() + ": the rotation prints the token with its key:\n" + Http.redact(output));
             // once in the rotation's answer, once in the search's
             assertEquals(2, count(output, "\"nightly-backup\""), b.label() + ": the search lists the token:\n" + Http.redact(output));
-            assertEquals(0, Http.get(demo.adminTokens() + "?search=nightly-backup", admin).json().size(), b.label() + ": the delete removes the token");
+            assertEquals(0, Http.get(demo.adminTokens() + "?search=nightly-backup", TestRealm.masterAdminToken()).json().size(), b.label() + ": the delete removes the token");
             Matcher key = KEY.matcher(output);
             key.find();
             assertEquals(401, selfStatus(key.group()), b.label() + ": the deleted token's key is refused");
@@ -139,7 +139,7 @@ class ReadmeExamplesIT extends ServerTest {
         });
         CHECKS.put("reporting-a-leaked-key", (b, output) -> {
             assertTrue(output.contains("{\"status\":\"received\"}"), b.label() + ": " + Http.redact(output));
-            Http.Response token = Http.get(demo.adminTokens() + "/" + leakedKeyTokenId, admin);
+            Http.Response token = Http.get(demo.adminTokens() + "/" + leakedKeyTokenId, TestRealm.masterAdminToken());
             assertTrue(token.json().path("exposed").asBoolean(), b.label() + ": the reported token shows exposed: " + token);
             assertEquals(401, selfStatus(leakedKey), b.label() + ": the reported key is refused");
         });

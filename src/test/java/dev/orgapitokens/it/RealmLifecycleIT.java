@@ -1,6 +1,7 @@
 package dev.orgapitokens.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,6 +56,16 @@ class RealmLifecycleIT extends ServerTest {
         assertEquals(204, Http.send("DELETE", realm.adminUrl("/clients/" + console + "/scope-mappings/realm"), admin,
                 "application/json", Http.toJson(List.of(Http.get(realm.adminUrl("/roles/super-user"), admin).json()))).status());
         assertEquals(List.of(), accountConsoleRealmScope(realm, admin));
+        // an operator names their API as the audience of key tokens (README "Audience") and makes full scope on
+        String loginClient = clientId(realm, "org-api-tokens", admin);
+        assertEquals(201, Http.postJson(realm.adminUrl("/clients"), admin, Map.of("clientId", "inventory-api", "publicClient", false,
+                "secret", "inventory-secret", "standardFlowEnabled", false, "serviceAccountsEnabled", true)).status());
+        assertEquals(201, Http.postJson(realm.adminUrl("/clients/" + loginClient + "/protocol-mappers/models"), admin, Map.of(
+                "name", "inventory-api audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
+                "config", Map.of("included.client.audience", "inventory-api", "access.token.claim", "true", "introspection.token.claim", "true"))).status());
+        JsonNode loginClientRep = Http.get(realm.adminUrl("/clients/" + loginClient), admin).json();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) loginClientRep).put("fullScopeAllowed", true);
+        assertEquals(204, Http.putJson(realm.adminUrl("/clients/" + loginClient), admin, loginClientRep).status());
         assertEquals(204, Http.delete(realm.adminUrl("/roles/helpdesk"), admin).status());
         assertEquals(204, Http.delete(realm.adminUrl("/roles/network-admin"), admin).status());
 
@@ -74,6 +85,13 @@ class RealmLifecycleIT extends ServerTest {
         Http.Response login = KeyLogin.withForm(realm, token.get("key").asText());
         assertEquals(200, login.status(), "the key still works after a restart: " + login);
         assertEquals(List.of("site-7"), TokensApiIT.strings(KeyLogin.accessTokenClaims(login).get("sites")));
+        // start-up setup keeps the operator's audience, and puts back what the contract needs (full scope off)
+        JsonNode aud = KeyLogin.accessTokenClaims(login).get("aud");
+        assertTrue(aud != null && (aud.isArray() ? TokensApiIT.strings(aud).contains("inventory-api") : aud.asText().equals("inventory-api")),
+                "the audience mapper is kept: aud " + aud);
+        assertTrue(KeyLogin.introspect(realm, "inventory-api", "inventory-secret", login.json().get("access_token").asText()).get("active").asBoolean(),
+                "the API introspects key tokens as active");
+        assertFalse(Http.get(realm.adminUrl("/clients/" + loginClient), after).json().get("fullScopeAllowed").asBoolean(), "full scope is off again");
         assertEquals(1, Database.count("select count(*) from CLIENT c join REALM m on c.REALM_ID = m.ID where m.NAME = ? and c.CLIENT_ID = 'org-api-tokens'", realm.name),
                 "one login client after a restart");
         assertEquals(1, Database.count("select count(*) from AUTHENTICATION_FLOW f join REALM m on f.REALM_ID = m.ID where m.NAME = ? and f.ALIAS = 'org-api-tokens direct grant'", realm.name),

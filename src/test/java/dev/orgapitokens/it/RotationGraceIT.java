@@ -52,6 +52,8 @@ class RotationGraceIT extends ServerTest {
         long until = rotated.json().get("previousKeyExpiresAt").asLong();
         assertTrue(until >= before + 3_600_000 && until <= System.currentTimeMillis() + 3_600_000, "an hour from the rotation: " + until);
         assertEquals(until, read(token).get("previousKeyExpiresAt").asLong(), "GET shows it while the old key works");
+        Http.Response putBack = Http.putJson(realm.adminTokens() + "/" + token.id(), admin, read(token).toString());
+        assertEquals(200, putBack.status(), "a GET body with the previous key's fields can be sent back as PUT (kcadm update): " + putBack.describe());
 
         for (String key : List.of(token.key(), newKey)) {
             Http.Response login = grant.withForm(realm, key);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orgapitokens.service.Rotation;
 import dev.orgapitokens.service.TokenChanges;
 import dev.orgapitokens.service.TokenPolicy;
 import dev.orgapitokens.service.TokenRole;
@@ -197,6 +198,35 @@ class TokenInputTest {
                 PolicyInput.apply(current, bytes("{\"loginRateLimitPerHour\":null,\"maxTokens\":1000000}")));
         assertEquals(new TokenPolicy(30, 5000, 7, List.of("admin-cli")), PolicyInput.apply(current, bytes("{\"managementClients\":[\"admin-cli\"]}")));
         assertEquals(current, PolicyInput.apply(current, bytes("{}")));
+    }
+
+    // ---- POST /{id}/rotate ----
+
+    static Stream<Arguments> badRotationBodies() {
+        return Stream.of(
+                row("{\"previousKeyExpiresIn\": 0}",              "previousKeyExpiresIn", "must be a whole number of seconds from 1 to 604800"),
+                row("{\"previousKeyExpiresIn\": 604801}",         "previousKeyExpiresIn", "from 1 to 604800 (7 days)"),
+                row("{\"previousKeyExpiresIn\": \"3600\"}",       "previousKeyExpiresIn", "must be a whole number of seconds"),
+                row("{\"previousKeyExpiresIn\": 1.5}",            "previousKeyExpiresIn", "must be a whole number of seconds"),
+                row("{\"previousKeyExpiresIn\": null}",           "previousKeyExpiresIn", "leave it out to end the old key now"),
+                row("{\"expiresAt\": 1000}",                      "expiresAt",            "expiresAt is in the past"),
+                row("{\"graceSeconds\": 60}",                     "graceSeconds",         "a rotation takes expiresAt and previousKeyExpiresIn"),
+                row("[]",                                         WHOLE,                  "must be a JSON object"));
+    }
+
+    @ParameterizedTest(name = "[{index}] rotate: field {1}, \"{2}\"")
+    @MethodSource("badRotationBodies")
+    void aBadRotationBodyIsA400NamingItsField(String body, String field, String description) {
+        assertInvalid(() -> RotationInput.parse(bytes(body), NOW), field, description);
+    }
+
+    @Test
+    void anEmptyRotationBodyEndsTheOldKeyAtOnceAndAGracePeriodIsSeconds() {
+        assertEquals(Rotation.PLAIN, RotationInput.parse(bytes(""), NOW));
+        assertEquals(Rotation.PLAIN, RotationInput.parse(bytes("{}"), NOW));
+        assertEquals(new Rotation(false, null, 3600), RotationInput.parse(bytes("{\"previousKeyExpiresIn\": 3600}"), NOW));
+        assertEquals(new Rotation(true, NOW + 1000, 604800),
+                RotationInput.parse(bytes("{\"previousKeyExpiresIn\": 604800, \"expiresAt\": " + (NOW + 1000) + "}"), NOW));
     }
 
     // ---- GET / query ----
