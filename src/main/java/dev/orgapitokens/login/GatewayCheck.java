@@ -11,6 +11,7 @@ import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.headers.SecurityHeadersProvider;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.OrganizationModel;
@@ -58,6 +59,8 @@ public final class GatewayCheck {
     }
 
     public static Response answer(KeycloakSession session, RealmModel realm, Request request) {
+        // every answer has an empty body and no media type (Keycloak's token revocation endpoint does the same)
+        session.getProvider(SecurityHeadersProvider.class).options().allowEmptyContentType();
         String key = PresentedKey.fromGateway(request.apiKeyHeader(), request.authorization());
         String remoteAddress = session.getContext().getConnection().getRemoteAddr();
         KeyUse use = KeyVerifier.verify(session, realm, key, remoteAddress, TokenMetrics.Path.GATEWAY);

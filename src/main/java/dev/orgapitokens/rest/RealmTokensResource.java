@@ -1,6 +1,5 @@
 package dev.orgapitokens.rest;
 
-import dev.orgapitokens.login.GatewayCheck;
 import dev.orgapitokens.login.KeyRefusals;
 import dev.orgapitokens.login.KeyUse;
 import dev.orgapitokens.login.KeyVerifier;
@@ -13,13 +12,9 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
-import java.util.List;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -45,22 +40,10 @@ public class RealmTokensResource extends TokensResource {
                 .header("Cache-Control", "no-store").build();
     }
 
-    /**
-     * Forward authentication (SPEC §5): the sub-request of NGINX {@code auth_request}, Caddy
-     * {@code forward_auth}, Traefik {@code forwardAuth} or Envoy {@code ext_authz}; headers only.
-     * The decision is {@link GatewayCheck}'s. Also under any sub-path, for Envoy, which appends the
-     * original request's path to its check URL.
-     */
-    @GET
+    /** Forward authentication for reverse proxies (SPEC §5), at {@code authorize} and any path below it. */
     @Path("authorize{path: (/.*)?}")
-    public Response authorize(@Context HttpHeaders headers, @QueryParam("role") List<String> role, @QueryParam("site") List<String> site,
-            @QueryParam("jwt") String jwt) {
-        List<String> roles = new ArrayList<>(role);
-        roles.addAll(headers.getRequestHeader(GatewayCheck.REQUIRED_ROLE) == null ? List.of() : headers.getRequestHeader(GatewayCheck.REQUIRED_ROLE));
-        List<String> sites = new ArrayList<>(site);
-        sites.addAll(headers.getRequestHeader(GatewayCheck.REQUIRED_SITE) == null ? List.of() : headers.getRequestHeader(GatewayCheck.REQUIRED_SITE));
-        return GatewayCheck.answer(session, realm, new GatewayCheck.Request(headers.getHeaderString(HttpHeaders.AUTHORIZATION),
-                headers.getHeaderString(PresentedKey.HEADER), roles, sites, "true".equalsIgnoreCase(jwt)));
+    public GatewayResource authorize() {
+        return new GatewayResource(session, realm);
     }
 
     /** Anyone who finds a key can kill it; the answer is the same whether or not the key was valid. */

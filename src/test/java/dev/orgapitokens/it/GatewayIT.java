@@ -249,6 +249,10 @@ class GatewayIT extends ServerTest {
                 "X-API-Key", token.key());
         assertEquals(200, r.status(), r.describe());
         assertEquals(token.id(), r.header("X-Api-Token-Id"));
+        Http.Response post = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        Gateway.authorizeUrl(KeycloakServer.server().url(), realm.name, null) + "/api/v1/items?role=helpdesk"))
+                .header("X-API-Key", token.key()).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"ignored\":true}")).build());
+        assertEquals(403, post.status(), "the client's method is kept by Envoy, and answered alike: " + post.describe());
     }
 
     static List<String> roles(JsonNode claims) {
