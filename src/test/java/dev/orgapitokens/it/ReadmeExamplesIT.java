@@ -126,6 +126,13 @@ class ReadmeExamplesIT extends ServerTest {
             assertEquals(2, count(output, "\"id\":\"" + apiKeyTokenId + "\""), b.label() + ": both checks answer the token:\n" + Http.redact(output));
             assertFalse(output.contains(apiKey), b.label() + ": the answer never holds the key");
         });
+        CHECKS.put("behind-a-gateway", (b, output) -> {
+            String lower = output.toLowerCase(java.util.Locale.ROOT);
+            assertTrue(lower.contains("x-api-token-id: " + apiKeyTokenId), b.label() + ": the 200 names the token:\n" + Http.redact(output));
+            assertTrue(lower.contains("x-api-token-role: observer"), b.label() + ": and its role:\n" + Http.redact(output));
+            assertTrue(lower.contains("www-authenticate: token realm=\"demo\""), b.label() + ": the 401 says how to authenticate:\n" + Http.redact(output));
+            assertFalse(output.contains(apiKey), b.label() + ": no answer holds the key");
+        });
         CHECKS.put("reporting-a-leaked-key", (b, output) -> {
             assertTrue(output.contains("{\"status\":\"received\"}"), b.label() + ": " + Http.redact(output));
             Http.Response token = Http.get(demo.adminTokens() + "/" + leakedKeyTokenId, admin);
