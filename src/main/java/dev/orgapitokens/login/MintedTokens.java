@@ -12,7 +12,7 @@ import org.keycloak.models.UserModel;
  * Access tokens the gateway check minted, per node, by key digest, so that {@code jwt=true} signs a
  * JWT once per key and lifetime rather than per request (SPEC §5, §8). A JWT is handed out again
  * only while the key's check (done on every request) gives the same token, role, sites and service
- * identity, while the identity's Keycloak not-before (set by every delete, rotation, role or sites
+ * identity and the JWT's {@code exp} still lies within the token's expiry, while the identity's Keycloak not-before (set by every delete, rotation, role or sites
  * change and leak report; read through Keycloak's user cache, invalidated on every node) does not
  * lie after its {@code iat}, and during the first three quarters of its lifetime, so that an
  * upstream always receives a JWT with time left. Holds no key.
@@ -35,7 +35,8 @@ final class MintedTokens {
         UserModel identity = use.identity();
         long now = Time.currentTime();
         boolean same = minted.tokenId().equals(use.tokenId()) && minted.serviceUserId().equals(identity.getId())
-                && minted.role().equals(use.role()) && minted.sites().equals(use.sites());
+                && minted.role().equals(use.role()) && minted.sites().equals(use.sites())
+                && (use.expiresAt() == null || minted.exp() <= use.expiresAt() / 1000); // an expiry moved earlier caps exp
         boolean fresh = now < minted.exp() - (minted.exp() - minted.iat()) / 4;
         if (same && fresh && minted.iat() >= session.users().getNotBeforeOfUser(realm, identity)) return minted.jwt();
         BY_DIGEST.remove(digest, minted);

@@ -132,6 +132,12 @@ class GatewayIT extends ServerTest {
         assertFalse(claims.has("sid"), "a transient session");
         assertEquals(jwt, check("jwt=true", token.key()).header("X-Access-Token"), "reused while valid");
         assertEquals(jwt, check("jwt=true&role=network-admin", token.key()).header("X-Access-Token"));
+
+        long expiresAt = System.currentTimeMillis() + 120_000;
+        assertEquals(200, Http.putJson(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken(), Map.of("expiresAt", expiresAt)).status());
+        String capped = check("jwt=true", token.key()).header("X-Access-Token");
+        assertTrue(Gateway.verified(KeycloakServer.server().url(), realm.name, capped).get("exp").asLong() <= expiresAt / 1000,
+                "after the token's expiry moved earlier, the JWT handed out never outlives it");
     }
 
     /** A change to the token, and what the next check must see. */
