@@ -5,7 +5,6 @@ import dev.orgapitokens.service.ServiceIdentities;
 import dev.orgapitokens.service.TokenMetrics;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.Response;
-import java.util.Arrays;
 import java.util.List;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -110,23 +109,27 @@ public final class GatewayCheck {
         return ok.build();
     }
 
-    /** The reason a requirement is not met (a login event detail), or null. */
+    /** The reason a requirement is not met (a login event detail), or null. Plain loops: this runs on every check. */
     static String unmet(KeyUse use, Request request) {
         for (String roles : request.roleRequirements()) {
-            List<String> alternatives = values(roles);
-            if (!alternatives.isEmpty() && !alternatives.contains(use.role())) return "role_not_met";
+            boolean any = false;
+            boolean met = false;
+            for (String role : roles.split(",")) {
+                String wanted = role.trim();
+                if (wanted.isEmpty()) continue;
+                any = true;
+                if (wanted.equals(use.role())) met = true;
+            }
+            if (any && !met) return "role_not_met";
         }
-        boolean allSites = use.sites().contains("*");
+        if (use.sites().contains("*")) return null;
         for (String sites : request.siteRequirements()) {
-            for (String site : values(sites)) {
-                if (!allSites && !use.sites().contains(site)) return "site_not_met";
+            for (String site : sites.split(",")) {
+                String wanted = site.trim();
+                if (!wanted.isEmpty() && !use.sites().contains(wanted)) return "site_not_met";
             }
         }
         return null;
-    }
-
-    private static List<String> values(String list) {
-        return list == null ? List.of() : Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /**

@@ -178,20 +178,25 @@ public final class Benchmark {
         Supplier<HttpRequest> authorizeJwt = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer&jwt=true"))
                 .header("X-API-Key", bigKey).build();
         Supplier<String> keyJwt = freshAccessToken(big, bigKey);
+        // the cheapest answer of a Keycloak endpoint that opens a session (the realm's cached JWKS): the floor of any check
+        Supplier<HttpRequest> jwks = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/protocol/openid-connect/certs")).build();
         Supplier<HttpRequest> introspect = () -> form(big, "token_introspect", "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get());
         log("gateway check: authorize, authorize?jwt=true, 404, introspection...");
-        warmUp(List.of(authorize, authorizeJwt, notFound, introspect), o);
+        warmUp(List.of(authorize, authorizeJwt, notFound, introspect, jwks), o);
         List<Double> authorizeVs404 = new ArrayList<>();
         List<Double> jwtVs404 = new ArrayList<>();
         List<Double> authorizeVsIntrospection = new ArrayList<>();
+        List<Double> jwksVs404 = new ArrayList<>();
         for (int i = 1; i <= o.rounds(); i++) {
-            Round[] round = abbaRound(i, o, List.of(200, 200, 404, 200), authorize, authorizeJwt, notFound, introspect);
+            Round[] round = abbaRound(i, o, List.of(200, 200, 404, 200, 200), authorize, authorizeJwt, notFound, introspect, jwks);
+            jwksVs404.add(round[4].throughput() / round[2].throughput());
             authorizeVs404.add(round[0].throughput() / round[2].throughput());
             jwtVs404.add(round[1].throughput() / round[2].throughput());
             authorizeVsIntrospection.add(round[0].throughput() / round[3].throughput());
-            log(String.format(Locale.ROOT, "round %d: authorize %.0f/s cpu %.2f ms | jwt=true %.0f/s cpu %.2f ms | 404 %.0f/s cpu %.2f ms | introspection %.0f/s cpu %.2f ms",
+            log(String.format(Locale.ROOT, "round %d: authorize %.0f/s cpu %.2f ms | jwt=true %.0f/s cpu %.2f ms | 404 %.0f/s cpu %.2f ms | introspection %.0f/s cpu %.2f ms | JWKS %.0f/s cpu %.2f ms",
                     i, round[0].throughput(), round[0].serverCpuMillisPerRequest(), round[1].throughput(), round[1].serverCpuMillisPerRequest(),
-                    round[2].throughput(), round[2].serverCpuMillisPerRequest(), round[3].throughput(), round[3].serverCpuMillisPerRequest()));
+                    round[2].throughput(), round[2].serverCpuMillisPerRequest(), round[3].throughput(), round[3].serverCpuMillisPerRequest(),
+                    round[4].throughput(), round[4].serverCpuMillisPerRequest()));
         }
 
         double listBig = medianLatency(() -> get("/admin/realms/" + big + "/org-api-tokens?first=0&max=100"), 30);
@@ -236,6 +241,7 @@ public final class Benchmark {
         figures.add(new Figure("authorize?jwt=true / unknown-path 404 throughput (median)", median(jwtVs404), ">= 0.5", median(jwtVs404) >= 0.5));
         figures.add(new Figure("authorize / token introspection throughput (median)", median(authorizeVsIntrospection), ">= 5",
                 median(authorizeVsIntrospection) >= 5));
+        figures.add(Figure.reference("JWKS (a Keycloak endpoint with a session) / unknown-path 404 throughput (floor, median)", median(jwksVs404)));
         return figures;
     }
 
