@@ -278,6 +278,28 @@ class GatewayProxiesIT extends ServerTest {
         assertNotEquals(jwtBefore, lastSeen().get("Authorization"), "the JWT of the old key is not handed on for the new one");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Proxy.class)
+    void overTheRateLimitTheClientGets429WithRetryAfter(Proxy proxy) {
+        String base = base(proxy);
+        String admin = TestRealm.masterAdminToken();
+        Token token = create("observer", List.of("*"), false);
+        assertEquals(200, Http.putJson(realm.adminTokens() + "/settings", admin, Map.of("loginRateLimitPerHour", 2)).status());
+        try {
+            assertEquals(200, Gateway.get(base + "/api/a", "X-API-Key", token.key()).status());
+            assertEquals(200, Gateway.get(base + "/api/a", "X-API-Key", token.key()).status());
+            int before = upstream.calls().get();
+            Http.Response over = Gateway.get(base + "/api/a", "X-API-Key", token.key());
+            assertEquals(429, over.status(), proxy + ": " + over.describe());
+            assertTrue(Long.parseLong(over.header("Retry-After")) >= 1, proxy + ": Retry-After " + over.header("Retry-After"));
+            assertEquals(before, upstream.calls().get(), "the API was never called");
+        } finally {
+            Map<String, Object> noLimit = new java.util.HashMap<>();
+            noLimit.put("loginRateLimitPerHour", null);
+            assertEquals(200, Http.putJson(realm.adminTokens() + "/settings", admin, noLimit).status());
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
