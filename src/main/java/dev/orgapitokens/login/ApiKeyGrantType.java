@@ -11,18 +11,11 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
-import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
 import org.keycloak.services.CorsErrorResponseException;
-import org.keycloak.services.Urls;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.ServiceAccountTokenRequestContext;
 import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
-import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.services.managers.AuthenticationSessionManager;
-import org.keycloak.services.managers.UserSessionManager;
-import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * {@code grant_type=urn:org-api-tokens:grant-type:api-key} (SPEC §5): a machine-to-machine grant
@@ -58,21 +51,10 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         event.user(identity).detail(Details.USERNAME, identity.getUsername());
 
         String scope = getRequestedScopes();
-        AuthenticationSessionModel authSession = new AuthenticationSessionManager(session)
-                .createAuthenticationSession(realm, false).createAuthenticationSession(client);
-        authSession.setAuthenticatedUser(identity);
-        authSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-        authSession.setClientNote(OIDCLoginProtocol.ISSUER, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
-        authSession.setClientNote(OIDCLoginProtocol.SCOPE_PARAM, scope);
-        LoginNotes.write(authSession, use);
-
-        // Transient: a million key logins store no session.
-        UserSessionModel userSession = new UserSessionManager(session).createUserSession(authSession.getParentSession().getId(), realm,
-                identity, identity.getUsername(), clientConnection.getRemoteHost(), AUTH_METHOD, false, null, null,
-                UserSessionModel.SessionPersistenceState.TRANSIENT);
+        KeyLoginSession.Opened opened = KeyLoginSession.open(session, realm, client, use, scope, clientConnection.getRemoteHost());
+        UserSessionModel userSession = opened.userSession();
+        ClientSessionContext clientSessionCtx = opened.clientSessionCtx();
         event.session(userSession);
-        AuthenticationManager.setClientScopesInSession(session, authSession);
-        ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession, authSession);
         updateUserSessionFromClientAuth(userSession);
 
         try {

@@ -2,11 +2,12 @@ package dev.orgapitokens.login;
 
 import dev.orgapitokens.key.ApiKeys;
 import dev.orgapitokens.login.KeyUse.Outcome;
+import dev.orgapitokens.login.VerifiedKeys.Snapshot;
 import dev.orgapitokens.model.ApiTokenEntity;
 import dev.orgapitokens.model.ApiTokenStore;
-import dev.orgapitokens.model.StoredLists;
 import dev.orgapitokens.service.Cidr;
 import dev.orgapitokens.service.TokenMetrics;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -17,7 +18,8 @@ import org.keycloak.models.UserModel;
  * Decides one key use, for the grants and the gateway check alike: the key verified, its service
  * identity usable, one use counted against the realm's rate limit; records the metric, and the last
  * use when admitted. A malformed key (prefix, length, alphabet, checksum) is refused before any
- * database access; a well-formed one costs one indexed read by digest.
+ * database access; a well-formed one costs one indexed read by digest, unless this node holds a
+ * snapshot of its token that Keycloak's user cache confirms is current ({@link VerifiedKeys}).
  */
 public final class KeyVerifier {
 
@@ -35,18 +37,32 @@ public final class KeyVerifier {
 
     private static KeyUse decide(KeycloakSession session, RealmModel realm, String key, String remoteAddress) {
         if (!ApiKeys.isWellFormed(key)) return KeyUse.refused(Outcome.MALFORMED, null);
-        TokenMetrics.keyLookup();
         String digest = ApiKeys.digest(key);
-        ApiTokenEntity token = new ApiTokenStore(session).findByDigest(digest);
-        if (token == null || !token.getRealmId().equals(realm.getId())) return KeyUse.refused(Outcome.UNKNOWN, null);
-        String id = token.getId();
+        Snapshot token = VerifiedKeys.get(digest);
+        UserModel identity = null;
+        if (token != null) {
+            identity = session.users().getUserById(realm, token.serviceUserId());
+            if (!token.realmId().equals(realm.getId()) || !token.currentFor(identity)) {
+                VerifiedKeys.drop(digest);
+                token = null;
+            }
+        }
+        if (token == null) {
+            TokenMetrics.keyLookup();
+            ApiTokenEntity row = new ApiTokenStore(session).findByDigest(digest);
+            if (row == null || !row.getRealmId().equals(realm.getId())) return KeyUse.refused(Outcome.UNKNOWN, null);
+            identity = session.users().getUserById(realm, row.getServiceUserId());
+            token = VerifiedKeys.remember(digest, row, identity);
+        }
+        String id = token.tokenId();
         long now = Time.currentTimeMillis();
-        boolean previousKey = !digest.equals(token.getKeyDigest());
-        if (previousKey && !token.previousKeyWorksAt(now)) return KeyUse.refused(Outcome.PREVIOUS_KEY_EXPIRED, id, previousKey);
-        if (token.getExpiresAt() != null && token.getExpiresAt() <= now) return KeyUse.refused(Outcome.EXPIRED, id, previousKey);
-        if (token.isExposed()) return KeyUse.refused(Outcome.EXPOSED, id, previousKey);
-        if (!addressAllowed(token, remoteAddress)) return KeyUse.refused(Outcome.ADDRESS_NOT_ALLOWED, id, previousKey);
-        UserModel identity = session.users().getUserById(realm, token.getServiceUserId());
+        boolean previousKey = token.previousKey();
+        if (previousKey && (token.previousKeyExpiresAt() == null || token.previousKeyExpiresAt() <= now)) {
+            return KeyUse.refused(Outcome.PREVIOUS_KEY_EXPIRED, id, true);
+        }
+        if (token.expiresAt() != null && token.expiresAt() <= now) return KeyUse.refused(Outcome.EXPIRED, id, previousKey);
+        if (token.exposed()) return KeyUse.refused(Outcome.EXPOSED, id, previousKey);
+        if (!addressAllowed(token.allowedCidrs(), remoteAddress)) return KeyUse.refused(Outcome.ADDRESS_NOT_ALLOWED, id, previousKey);
         if (identity == null || !identity.isEnabled()) return KeyUse.refused(Outcome.SERVICE_IDENTITY_MISSING, id, previousKey);
         if (hasAnotherWayIn(session, realm, identity)) {
             LOG.warnf("API token %s of realm %s refused: its service identity has gained a credential or an identity-provider link,"
@@ -55,9 +71,8 @@ public final class KeyVerifier {
         }
         long retryAfter = LoginRateLimiter.acquire(session, realm, id);
         if (retryAfter > 0) return new KeyUse(Outcome.RATE_LIMITED, id, null, null, null, null, previousKey, null, retryAfter);
-        Long keyExpiresAt = previousKey ? earliest(token.getExpiresAt(), token.getPreviousKeyExpiresAt()) : token.getExpiresAt();
-        return new KeyUse(Outcome.SUCCESS, id, token.getRole(), StoredLists.read(token.getSites()), token.getOrganizationId(),
-                keyExpiresAt, previousKey, identity, 0);
+        Long keyExpiresAt = previousKey ? earliest(token.expiresAt(), token.previousKeyExpiresAt()) : token.expiresAt();
+        return new KeyUse(Outcome.SUCCESS, id, token.role(), token.sites(), token.organizationId(), keyExpiresAt, previousKey, identity, 0);
     }
 
     private static Long earliest(Long a, Long b) {
@@ -71,8 +86,7 @@ public final class KeyVerifier {
                 || session.users().getFederatedIdentitiesStream(realm, identity).findAny().isPresent();
     }
 
-    static boolean addressAllowed(ApiTokenEntity token, String remoteAddress) {
-        var cidrs = StoredLists.read(token.getAllowedCidrs());
+    static boolean addressAllowed(List<String> cidrs, String remoteAddress) {
         return cidrs.isEmpty() || cidrs.stream().anyMatch(c -> Cidr.parse(c).contains(remoteAddress));
     }
 }

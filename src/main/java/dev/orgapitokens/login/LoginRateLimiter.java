@@ -1,7 +1,10 @@
 package dev.orgapitokens.login;
 
 import dev.orgapitokens.service.TokenPolicy;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.infinispan.Cache;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.infinispan.InfinispanConnectionProvider;
@@ -12,7 +15,14 @@ import org.keycloak.models.RealmModel;
  * The per-token login allowance of the realm policy ({@code loginRateLimitPerHour}), for key logins
  * and gateway checks alike. Uses are counted in fixed one-hour windows in Keycloak's {@code work}
  * cache, which is replicated to every node of a cluster: all nodes draw on one allowance, and
- * Infinispan's conditional writes make each increment atomic cluster-wide.
+ * Infinispan's conditional writes make each claim atomic cluster-wide.
+ *
+ * <p>So that a use does not cost a cluster round trip, a node claims a share of the allowance at
+ * once, a lease of 1% of the limit (at least 1, at most 100 uses), and spends it locally. The
+ * cluster never admits more than the limit (every lease is claimed from the shared counter first);
+ * near the limit, at most one lease per node may go unused, i.e. a token may be refused up to 1% of
+ * its limit early per node. Limits under 200 lease one use at a time: exact. A changed limit drops
+ * the leases taken under the old one.
  */
 final class LoginRateLimiter {
 
@@ -20,6 +30,12 @@ final class LoginRateLimiter {
     /** Counters outlive their window a little, so clock skew between nodes never resets one early. */
     private static final long EXPIRY_SLACK_MILLIS = TimeUnit.MINUTES.toMillis(5);
     private static final String KEY_PREFIX = "org-api-tokens.rate.";
+    private static final int MAX_LEASES = 200_000;
+    private static final Map<String, Lease> LEASES = new ConcurrentHashMap<>();
+
+    /** Uses this node claimed from the shared counter and has not spent yet. */
+    private record Lease(long window, int limit, AtomicInteger left) {
+    }
 
     private LoginRateLimiter() {
     }
@@ -33,21 +49,30 @@ final class LoginRateLimiter {
         if (limit == null) return 0;
         long now = Time.currentTimeMillis();
         long window = now / WINDOW_MILLIS;
+        Lease lease = LEASES.get(tokenId);
+        if (lease != null && lease.window() == window && lease.limit() == limit && lease.left().getAndDecrement() > 0) return 0;
+
         long windowEnd = (window + 1) * WINDOW_MILLIS;
         long lifespan = windowEnd - now + EXPIRY_SLACK_MILLIS;
+        int share = Math.max(1, Math.min(100, limit / 100));
         String key = KEY_PREFIX + tokenId + "." + window;
         Cache<Object, Object> counters = session.getProvider(InfinispanConnectionProvider.class)
                 .getCache(InfinispanConnectionProvider.WORK_CACHE_NAME);
         while (true) {
             Object current = counters.get(key);
-            if (current == null) {
-                if (counters.putIfAbsent(key, 1L, lifespan, TimeUnit.MILLISECONDS) == null) return 0;
-            } else if ((Long) current >= limit) {
-                return Math.max(1, (windowEnd - now + 999) / 1000);
-            } else if (counters.replace(key, current, (Long) current + 1, lifespan, TimeUnit.MILLISECONDS)) {
+            long used = current == null ? 0 : (Long) current;
+            if (used >= limit) return Math.max(1, (windowEnd - now + 999) / 1000);
+            int claim = (int) Math.min(share, limit - used);
+            boolean claimed = current == null
+                    ? counters.putIfAbsent(key, (long) claim, lifespan, TimeUnit.MILLISECONDS) == null
+                    : counters.replace(key, current, used + claim, lifespan, TimeUnit.MILLISECONDS);
+            if (claimed) {
+                if (LEASES.size() >= MAX_LEASES) LEASES.clear(); // bounded memory; the cleared leases go unused
+                if (claim > 1) LEASES.put(tokenId, new Lease(window, limit, new AtomicInteger(claim - 1)));
+                else LEASES.remove(tokenId);
                 return 0;
             }
-            // another login of this token counted meanwhile (on this node or another): read again
+            // another node (or thread) claimed meanwhile: read again
         }
     }
 }

@@ -38,9 +38,14 @@ public class RealmTokensResource extends TokensResource {
         String key = PresentedKey.from(null, apiKey, authorization);
         KeyUse use = KeyVerifier.verify(session, realm, key, session.getContext().getConnection().getRemoteAddr(), TokenMetrics.Path.GATEWAY);
         if (!use.admitted()) return KeyRefusals.of(use);
-        // the verifier's read loaded the token into this session's persistence context: no second read
         return Response.ok(refusing(() -> service.get(use.tokenId())), MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store").build();
+    }
+
+    /** Forward authentication for reverse proxies (SPEC §5), at {@code authorize} and any path below it. */
+    @Path("authorize{path: (/.*)?}")
+    public GatewayResource authorize() {
+        return new GatewayResource(session, realm);
     }
 
     /** Anyone who finds a key can kill it; the answer is the same whether or not the key was valid. */

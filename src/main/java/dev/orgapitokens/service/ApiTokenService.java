@@ -105,6 +105,7 @@ public class ApiTokenService {
 
         UserModel identity = ServiceIdentities.create(session, realm, token.getId(), input.role(), organization);
         token.setServiceUserId(identity.getId());
+        ServiceIdentities.stamp(identity, now);
         writeChecked(token, () -> store.insert(token));
 
         ApiTokenRepresentation created = ApiTokenRepresentation.withKey(token, key);
@@ -141,7 +142,7 @@ public class ApiTokenService {
             UserModel identity = identity(token);
             if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity); // their sites claim is out of date
         }
-        token.setUpdatedAt(Time.currentTimeMillis());
+        touchUpdated(token);
         writeChecked(token, store::flush);
 
         ApiTokenRepresentation updated = ApiTokenRepresentation.of(token);
@@ -171,7 +172,7 @@ public class ApiTokenService {
         String key = ApiKeys.generate();
         setKey(token, key);
         token.setExposed(false);
-        token.setUpdatedAt(now);
+        touchUpdated(token);
         store.flush();
         UserModel identity = identity(token);
         if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
@@ -231,7 +232,7 @@ public class ApiTokenService {
         if (!(current || previous) || token.isExposed()) return;
         // a report of either key ends both (SPEC §4): the token is exposed until an administrator rotates it
         token.setExposed(true);
-        token.setUpdatedAt(Time.currentTimeMillis());
+        touchUpdated(token);
         store.flush();
         UserModel identity = identity(token);
         if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
@@ -254,6 +255,16 @@ public class ApiTokenService {
         if (token == null || !caller.reaches(token.getOrganizationId())) throw TokenRefusal.notFound();
         caller.organizationWriteCheck().accept(token.getOrganizationId());
         return token;
+    }
+
+    /**
+     * Sets {@code updatedAt} (strictly later than before, so each change has a stamp of its own) and
+     * stamps the identity with it: the per-node key snapshots of every node drop the token's old state.
+     */
+    private void touchUpdated(ApiTokenEntity token) {
+        token.setUpdatedAt(Math.max(Time.currentTimeMillis(), token.getUpdatedAt() + 1));
+        UserModel identity = identity(token);
+        if (identity != null) ServiceIdentities.stamp(identity, token.getUpdatedAt());
     }
 
     private void deleteWithIdentity(ApiTokenEntity token) {

@@ -18,6 +18,12 @@ public final class ServiceIdentities {
 
     /** User attribute that marks a service identity and names its token. */
     public static final String TOKEN_ID_ATTRIBUTE = "org_api_token_id";
+    /**
+     * User attribute holding the token's {@code updatedAt} after each change: Keycloak's user cache,
+     * invalidated on every node when it changes, tells the key verifier's per-node snapshot that the
+     * token changed (see login's VerifiedKeys).
+     */
+    public static final String STAMP_ATTRIBUTE = "org_api_token_stamp";
     /** Access-token claim (and login event detail) naming the token of a key login. */
     public static final String TOKEN_ID_CLAIM = "api_token_id";
     /** The public client keys log in with (SPEC §5). */
@@ -42,6 +48,11 @@ public final class ServiceIdentities {
         user.grantRole(granted);
         if (organization != null) session.getProvider(OrganizationProvider.class).addManagedMember(organization, user);
         return user;
+    }
+
+    /** Marks a change of the token on its identity (see {@link #STAMP_ATTRIBUTE}). */
+    static void stamp(UserModel user, long updatedAt) {
+        user.setSingleAttribute(STAMP_ATTRIBUTE, Long.toString(updatedAt));
     }
 
     static void changeRole(KeycloakSession session, RealmModel realm, UserModel user, TokenRole from, TokenRole to) {

@@ -126,6 +126,7 @@ public final class Benchmark {
         String small = realm("bench-small-" + run);
         String hundred = realm("bench-100-" + run);
         String secret = confidentialClient(big);
+        audience(big, "bench-cc"); // Keycloak 26.7 introspects a token only for a client in its audience
         log("seeding " + o.tokens() + " tokens (through the REST API)...");
         String bigKey = seed(big, o.tokens(), o.connections());
         String smallKey = seed(small, Math.min(10, o.tokens()), o.connections());
@@ -170,13 +171,40 @@ public final class Benchmark {
         double writesPerTokenMinute = writes / hotTokens / (Math.floor(minutes) + 1);
         boolean writesWithinThrottle = writesPerTokenMinute <= 1;
 
+        // The gateway check (SPEC §8): against the cheapest answer Keycloak gives and against RFC 7662 introspection.
+        Supplier<HttpRequest> notFound = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/no-such-path")).build();
+        Supplier<HttpRequest> authorize = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer"))
+                .header("X-API-Key", bigKey).build();
+        Supplier<HttpRequest> authorizeJwt = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer&jwt=true"))
+                .header("X-API-Key", bigKey).build();
+        Supplier<String> keyJwt = freshAccessToken(big, bigKey);
+        // the cheapest answer of a Keycloak endpoint that opens a session (the realm's cached JWKS): the floor of any check
+        Supplier<HttpRequest> jwks = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/protocol/openid-connect/certs")).build();
+        Supplier<HttpRequest> introspect = () -> form(big, "token_introspect", "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get());
+        log("gateway check: authorize, authorize?jwt=true, 404, introspection...");
+        warmUp(List.of(authorize, authorizeJwt, notFound, introspect, jwks), o);
+        List<Double> authorizeVs404 = new ArrayList<>();
+        List<Double> jwtVs404 = new ArrayList<>();
+        List<Double> authorizeVsIntrospection = new ArrayList<>();
+        List<Double> jwksVs404 = new ArrayList<>();
+        for (int i = 1; i <= o.rounds(); i++) {
+            Round[] round = abbaRound(i, o, List.of(200, 200, 404, 200, 200), authorize, authorizeJwt, notFound, introspect, jwks);
+            jwksVs404.add(round[4].throughput() / round[2].throughput());
+            authorizeVs404.add(round[0].throughput() / round[2].throughput());
+            jwtVs404.add(round[1].throughput() / round[2].throughput());
+            authorizeVsIntrospection.add(round[0].throughput() / round[3].throughput());
+            log(String.format(Locale.ROOT, "round %d: authorize %.0f/s cpu %.2f ms | jwt=true %.0f/s cpu %.2f ms | 404 %.0f/s cpu %.2f ms | introspection %.0f/s cpu %.2f ms | JWKS %.0f/s cpu %.2f ms",
+                    i, round[0].throughput(), round[0].serverCpuMillisPerRequest(), round[1].throughput(), round[1].serverCpuMillisPerRequest(),
+                    round[2].throughput(), round[2].serverCpuMillisPerRequest(), round[3].throughput(), round[3].serverCpuMillisPerRequest(),
+                    round[4].throughput(), round[4].serverCpuMillisPerRequest()));
+        }
+
         double listBig = medianLatency(() -> get("/admin/realms/" + big + "/org-api-tokens?first=0&max=100"), 30);
         double listHundred = medianLatency(() -> get("/admin/realms/" + hundred + "/org-api-tokens?first=0&max=100"), 30);
         log(String.format(Locale.ROOT, "admin list, first 100: %.1f ms with %d tokens, %.1f ms with 100 (medians)", listBig, o.tokens(), listHundred));
 
         // The floor for the bad-key figure: the cheapest request Keycloak answers at all (a 404 for an
         // unknown path: routing only). No refusal path can cost less than this on the same machine.
-        Supplier<HttpRequest> notFound = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/no-such-path")).build();
         int sideSeconds = Math.max(1, o.seconds() / 2);
         log("bad keys and 404s alone, on one connection...");
         load(badKeyLogin, 1, sideSeconds, 401); // warm-up: the first refusals include their JIT compilation
@@ -209,6 +237,11 @@ public final class Benchmark {
             figures.add(new Figure("server CPU per refused checksum-broken key / per 404", refusalCpu, "<= 1.5", refusalCpu <= 1.5));
         }
         figures.add(Figure.reference("password form / client_credentials throughput (median)", median(passwordRatios)));
+        figures.add(new Figure("authorize / unknown-path 404 throughput (median)", median(authorizeVs404), ">= 0.8", median(authorizeVs404) >= 0.8));
+        figures.add(new Figure("authorize?jwt=true / unknown-path 404 throughput (median)", median(jwtVs404), ">= 0.5", median(jwtVs404) >= 0.5));
+        figures.add(new Figure("authorize / token introspection throughput (median)", median(authorizeVsIntrospection), ">= 5",
+                median(authorizeVsIntrospection) >= 5));
+        figures.add(Figure.reference("JWKS (a Keycloak endpoint with a session) / unknown-path 404 throughput (floor, median)", median(jwksVs404)));
         return figures;
     }
 
@@ -219,10 +252,16 @@ public final class Benchmark {
      */
     @SafeVarargs
     private Round[] abbaRound(int round, Options o, Supplier<HttpRequest>... loads) throws Exception {
+        return abbaRound(round, o, java.util.Collections.nCopies(loads.length, 200), loads);
+    }
+
+    /** The same, each load with the status it expects. */
+    @SafeVarargs
+    private Round[] abbaRound(int round, Options o, List<Integer> expected, Supplier<HttpRequest>... loads) throws Exception {
         Round[] results = new Round[loads.length];
         for (int n = 0; n < loads.length; n++) {
             int index = round % 2 == 1 ? n : loads.length - 1 - n;
-            results[index] = load(loads[index], o.connections(), o.seconds(), 200);
+            results[index] = load(loads[index], o.connections(), o.seconds(), expected.get(index));
         }
         return results;
     }
@@ -372,6 +411,33 @@ public final class Benchmark {
         return secret;
     }
 
+    /** An Audience mapper on the realm's org-api-tokens client naming {@code clientId}, the Keycloak way (README "Audience"). */
+    private void audience(String realm, String clientId) {
+        Http.Response clients = Http.get(base + "/admin/realms/" + realm + "/clients?clientId=org-api-tokens", adminToken());
+        String id = clients.json().get(0).get("id").asText();
+        Http.Response r = Http.postJson(base + "/admin/realms/" + realm + "/clients/" + id + "/protocol-mappers/models", adminToken(), Map.of(
+                "name", clientId + " audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
+                "config", Map.of("included.client.audience", clientId, "access.token.claim", "true", "introspection.token.claim", "true")));
+        if (r.status() != 201) throw new IllegalStateException("audience mapper: " + r.describe());
+    }
+
+    /** A key login's access token, renewed every minute (it must stay active for the introspection rounds). */
+    private Supplier<String> freshAccessToken(String realm, String key) {
+        String[] token = new String[1];
+        long[] at = new long[1];
+        return () -> {
+            synchronized (token) {
+                if (token[0] == null || System.nanoTime() - at[0] > 60e9) {
+                    Http.Response r = Http.send(form(realm, KEY_GRANT + key));
+                    if (r.status() != 200) throw new IllegalStateException("key login: " + r.describe());
+                    token[0] = r.json().get("access_token").asText();
+                    at[0] = System.nanoTime();
+                }
+                return token[0];
+            }
+        };
+    }
+
     /** Creates n tokens with the real API on parallel connections; returns the first one's key. */
     private String seed(String realm, int n, int connections) throws Exception {
         return seedKeys(realm, n, connections, 1).get(0);
@@ -409,7 +475,13 @@ public final class Benchmark {
     }
 
     private HttpRequest form(String realm, String body) {
-        return HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/protocol/openid-connect/token"))
+        return form(realm, "token", body);
+    }
+
+    /** A form POST to the realm's {@code token} or {@code token_introspect} endpoint. */
+    private HttpRequest form(String realm, String endpoint, String body) {
+        String path = endpoint.equals("token") ? "token" : "token/introspect";
+        return HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/protocol/openid-connect/" + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }

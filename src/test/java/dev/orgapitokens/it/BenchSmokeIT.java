@@ -22,7 +22,7 @@ class BenchSmokeIT extends ServerTest {
         Supplier<Duration> serverCpu = KeycloakServer.server() instanceof KeycloakServer.DistributionServer d ? d::cpuTime : null;
         List<Benchmark.Figure> figures = new Benchmark(KeycloakServer.server().url(), KeycloakServer.server().metricsUrl(), serverCpu)
                 .run(new Benchmark.Options(20, 1, 1, 2, 200));
-        assertEquals(serverCpu == null ? 9 : 13, figures.size());
+        assertEquals(serverCpu == null ? 13 : 17, figures.size());
         for (Benchmark.Figure f : figures) {
             assertFalse(Double.isNaN(f.value()) || Double.isInfinite(f.value()), f.name() + " = " + f.value());
         }

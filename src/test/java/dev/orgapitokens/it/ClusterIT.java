@@ -1,6 +1,7 @@
 package dev.orgapitokens.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -123,6 +124,38 @@ class ClusterIT {
         Http.Response afterDelete = KeyLogin.withForm(nodeB.url(), REALM, newKey);
         assertEquals(401, afterDelete.status(), "node B refuses the key of a deleted token: " + afterDelete.describe());
         assertEquals(404, Http.get(tokens(nodeB) + "/" + token.id(), admin(nodeB)).status(), "node B no longer has the token");
+    }
+
+    /**
+     * SPEC §5 "Forward authentication": node B's gateway check holds a snapshot of the token and a
+     * reused JWT; a change on node A holds on node B at the next check, and B never hands on the JWT
+     * it minted before the change.
+     */
+    @Test
+    @Order(3)
+    void aChangeOnNodeAHoldsAtNodeBsNextGatewayCheckAndItsReusedJwtIsNotServed() {
+        Tokens.Token token = create("checked-on-b", "observer");
+        String check = Gateway.authorizeUrl(nodeB.url(), REALM, "jwt=true");
+        Http.Response first = Gateway.get(check, "X-API-Key", token.key());
+        assertEquals(200, first.status(), first.describe());
+        String jwt = first.header("X-Access-Token");
+        assertEquals(jwt, Gateway.get(check, "X-API-Key", token.key()).header("X-Access-Token"), "node B reuses its JWT");
+
+        assertEquals(200, Http.putJson(tokens(nodeA) + "/" + token.id(), admin(nodeA), Map.of("role", "helpdesk")).status());
+        Http.Response afterEdit = Gateway.get(check, "X-API-Key", token.key());
+        assertEquals(200, afterEdit.status(), afterEdit.describe());
+        assertEquals("helpdesk", afterEdit.header("X-Api-Token-Role"), "node B sees the role set on node A");
+        assertNotEquals(jwt, afterEdit.header("X-Access-Token"), "node B does not serve the JWT minted before the change");
+        assertEquals("[\"helpdesk\"]", Gateway.verified(nodeB.url(), REALM, afterEdit.header("X-Access-Token"))
+                .get("realm_access").get("roles").toString());
+
+        Http.Response rotated = Http.send("POST", tokens(nodeA) + "/" + token.id() + "/rotate", admin(nodeA), null, null);
+        assertEquals(200, rotated.status());
+        assertEquals(401, Gateway.get(check, "X-API-Key", token.key()).status(), "node B refuses the rotated-out key");
+        String newKey = rotated.json().get("key").asText();
+        assertEquals(200, Gateway.get(check, "X-API-Key", newKey).status());
+        assertEquals(200, Http.postForm(nodeA.url() + "/realms/" + REALM + "/org-api-tokens/revoke", Map.of("api_key", newKey)).status());
+        assertEquals(401, Gateway.get(check, "X-API-Key", newKey).status(), "node B refuses a key reported on node A");
     }
 
     /** SPEC §5: access tokens issued on node B stop introspecting as active on B the moment the token changes on A. */

@@ -137,6 +137,13 @@ class ReadmeExamplesIT extends ServerTest {
             assertEquals(200, selfStatus(rotatedKey), b.label() + ": the old key still works");
             assertEquals(200, selfStatus(key.group()), b.label() + ": so does the new one");
         });
+        CHECKS.put("behind-a-gateway", (b, output) -> {
+            String lower = output.toLowerCase(java.util.Locale.ROOT);
+            assertTrue(lower.contains("x-api-token-id: " + apiKeyTokenId), b.label() + ": the 200 names the token:\n" + Http.redact(output));
+            assertTrue(lower.contains("x-api-token-role: observer"), b.label() + ": and its role:\n" + Http.redact(output));
+            assertTrue(lower.contains("www-authenticate: token realm=\"demo\""), b.label() + ": the 401 says how to authenticate:\n" + Http.redact(output));
+            assertFalse(output.contains(apiKey), b.label() + ": no answer holds the key");
+        });
         CHECKS.put("reporting-a-leaked-key", (b, output) -> {
             assertTrue(output.contains("{\"status\":\"received\"}"), b.label() + ": " + Http.redact(output));
             Http.Response token = Http.get(demo.adminTokens() + "/" + leakedKeyTokenId, TestRealm.masterAdminToken());
