@@ -67,11 +67,13 @@ public final class ServiceIdentities {
      * Makes every access token issued to the identity so far inactive (SPEC §5): Keycloak's
      * not-before of the user, which introspection checks on every node, and the end of any session.
      * Not-before counts whole seconds and refuses tokens issued before it, so it is set one second
-     * ahead: a token issued earlier in this same second is refused too (the claims mapper lifts the
-     * iat of logins made after the change to it).
+     * ahead, and past any earlier not-before: a token issued earlier in this same second is refused
+     * too (the claims mapper lifts the iat of logins made after the change to it).
      */
     static void revokeIssuedTokens(KeycloakSession session, RealmModel realm, UserModel user) {
-        session.users().setNotBeforeForUser(realm, user, Time.currentTime() + 1);
+        // Past the previous not-before too: two changes in one second must each end what was issued between them.
+        int notBefore = Math.max(Time.currentTime() + 1, session.users().getNotBeforeOfUser(realm, user) + 1);
+        session.users().setNotBeforeForUser(realm, user, notBefore);
         session.sessions().removeUserSessions(realm, user);
     }
 
