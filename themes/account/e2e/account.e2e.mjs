@@ -2,40 +2,16 @@
 // Started by AccountConsoleIT against the real Keycloak with the extension; the environment says where and who.
 // Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { env, keyLogin as keyGrant, launch, run, screenshots, step } from "../../shared/e2e/harness.mjs";
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is required`);
-  return value;
-};
 const BASE = env("BASE_URL");
 const REALM = env("REALM");
 const SHOTS = env("SCREENSHOT_DIR");
 const ORG_A = env("ORG_A_NAME");
 const ORG_C = env("ORG_C_NAME");
-mkdirSync(SHOTS, { recursive: true });
 
-const steps = [];
-const step = async (name, fn) => {
-  process.stdout.write(`- ${name} ... `);
-  await fn();
-  steps.push(name);
-  console.log("ok");
-};
-
-/** The key grant of SPEC §5; the claims of the access token when it succeeds. */
-async function keyLogin(key) {
-  const response = await fetch(`${BASE}/realms/${REALM}/protocol/openid-connect/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "urn:org-api-tokens:grant-type:api-key", client_id: "org-api-tokens", api_key: key }),
-  });
-  const body = await response.json();
-  const claims = response.ok ? JSON.parse(Buffer.from(body.access_token.split(".")[1], "base64url").toString()) : undefined;
-  return { status: response.status, claims };
-}
+const keyLogin = (key) => keyGrant(BASE, REALM, key);
 
 /** Opens the account console at `path` (below /realms/{realm}/account/) and logs in there. */
 async function logIn(page, path, username, password) {
@@ -48,7 +24,7 @@ async function logIn(page, path, username, password) {
   await page.getByTestId("accountSecurity").waitFor(); // the stock navigation is drawn
 }
 
-const shot = (page, name, mask = []) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, mask });
+const shot = screenshots(SHOTS);
 
 /** The masthead shows the stock brand logo, loaded. */
 async function expectBrandLogo(page) {
@@ -58,16 +34,13 @@ async function expectBrandLogo(page) {
   assert.ok(loaded && width > 0, "the brand logo is shown in the masthead");
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
-});
+const browser = await launch(chromium);
 const newPage = async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } }); // a context of its own: its own login
   page.setDefaultTimeout(30_000);
   return page;
 };
-try {
+await run(browser, async () => {
   const page = await newPage();
   const row = (p, name) => p.getByTestId(`token-row-${name}`);
   const rowAction = async (name, action) => {
@@ -237,15 +210,4 @@ try {
     await shot(observer, "account-12-observer-no-page");
     await observer.close();
   });
-
-  console.log(`${steps.length} passed, 0 failed`);
-} catch (error) {
-  // Only the message, with any key masked: an assertion error's actual/expected could hold one.
-  const redact = (text) => String(text).replace(/oat_[0-9A-Za-z]+/g, "oat_<redacted>");
-  console.log("FAILED");
-  console.error(redact(error?.message ?? error));
-  console.error(redact(error?.stack ?? "").split("\n").slice(1, 6).join("\n"));
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

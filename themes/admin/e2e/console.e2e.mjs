@@ -2,37 +2,14 @@
 // Started by ConsoleIT against the real Keycloak with the extension; the environment says where.
 // Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { env, keyLogin as keyGrant, launch, run, screenshots, step } from "../../shared/e2e/harness.mjs";
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is required`);
-  return value;
-};
 const BASE = env("BASE_URL");
 const REALM = env("REALM");
 const SHOTS = env("SCREENSHOT_DIR");
-mkdirSync(SHOTS, { recursive: true });
 
-const steps = [];
-const step = async (name, fn) => {
-  process.stdout.write(`- ${name} ... `);
-  await fn();
-  steps.push(name);
-  console.log("ok");
-};
-
-async function keyLogin(key) {
-  const response = await fetch(`${BASE}/realms/${REALM}/protocol/openid-connect/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "password", client_id: "org-api-tokens", api_key: key }),
-  });
-  const body = await response.json();
-  const claims = response.ok ? JSON.parse(Buffer.from(body.access_token.split(".")[1], "base64url").toString()) : undefined;
-  return { status: response.status, claims };
-}
+const keyLogin = (key) => keyGrant(BASE, REALM, key);
 
 async function logIn(page, consoleRealm, path, username, password) {
   await page.goto(`${BASE}/admin/${consoleRealm}/console/#/${path}`);
@@ -43,13 +20,10 @@ async function logIn(page, consoleRealm, path, username, password) {
   await page.locator("#kc-login").click();
 }
 
-const shot = (page, name, mask = []) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, mask });
+const shot = screenshots(SHOTS);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
-});
-try {
+const browser = await launch(chromium);
+await run(browser, async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(30_000);
   const row = (name) => page.getByTestId(`token-row-${name}`);
@@ -287,15 +261,4 @@ try {
     await shot(other, "11-no-entry-without-rights");
     await other.close();
   });
-
-  console.log(`${steps.length} passed, 0 failed`);
-} catch (error) {
-  // Only the message, with any key masked: an assertion error's actual/expected could hold one.
-  const redact = (text) => String(text).replace(/oat_[0-9A-Za-z]+/g, "oat_<redacted>");
-  console.log("FAILED");
-  console.error(redact(error?.message ?? error));
-  console.error(redact(error?.stack ?? "").split("\n").slice(1, 6).join("\n"));
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

@@ -78,19 +78,40 @@ public class ApiTokenStore {
     }
 
     /**
-     * How many tokens one organization (or, for realm-wide tokens, the realm) holds, counting up to
-     * {@code limit}. Call it after {@link #lockRealm}. The rows are read with locks because a
-     * locking read sees the latest committed rows: MariaDB's repeatable-read snapshot, taken
-     * earlier in the transaction, would miss a token that a create which held the lock just before
-     * committed.
+     * How many tokens one organization (or, for realm-wide tokens, the realm) holds: one count(*).
+     * Call it after {@link #lockRealm}, so that it sees every create that held the lock before. On
+     * PostgreSQL and H2 (read committed) a plain count does; on MariaDB and MySQL the transaction's
+     * repeatable-read snapshot, taken earlier, would miss a token committed since, so there the count
+     * is a locking read, which reads the latest committed rows (PostgreSQL refuses FOR UPDATE with
+     * an aggregate, hence the two forms).
      */
-    public int countInScopeForUpdate(String nameScope, int limit) {
-        return em().createQuery("select t from ApiTokenEntity t where t.nameScope = :scope", ApiTokenEntity.class)
-                .setParameter("scope", nameScope)
-                .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
-                .setMaxResults(limit)
-                .getResultList().size();
+    public long countInScope(String nameScope) {
+        if (snapshotReads()) {
+            return ((Number) em().createNativeQuery("select count(*) from ORG_API_TOKEN where NAME_SCOPE = ?1 for update")
+                    .setParameter(1, nameScope).getSingleResult()).longValue();
+        }
+        return em().createQuery("select count(t) from ApiTokenEntity t where t.nameScope = :scope", Long.class)
+                .setParameter("scope", nameScope).getSingleResult();
     }
+
+    /** Whether the database reads from a transaction-long snapshot (MySQL, MariaDB); asked once per JVM. */
+    private boolean snapshotReads() {
+        Boolean known = snapshotReads;
+        if (known == null) {
+            var factory = (org.keycloak.connections.jpa.JpaConnectionProviderFactory)
+                    session.getKeycloakSessionFactory().getProviderFactory(JpaConnectionProvider.class);
+            try (java.sql.Connection connection = factory.getConnection()) {
+                String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+                known = product.contains("mariadb") || product.contains("mysql");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("could not tell which database this is", e);
+            }
+            snapshotReads = known;
+        }
+        return known;
+    }
+
+    private static volatile Boolean snapshotReads;
 
     /**
      * Locks the realm's row until the transaction ends. Used only to serialize creates while a

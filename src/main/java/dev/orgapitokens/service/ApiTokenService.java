@@ -81,7 +81,7 @@ public class ApiTokenService {
         String nameScope = organizationId != null ? organizationId : realm.getId();
         if (policy.maxTokens() != null) {
             store.lockRealm(realm.getId()); // creates in this realm wait here, so concurrent ones cannot overshoot the limit
-            if (store.countInScopeForUpdate(nameScope, policy.maxTokens()) >= policy.maxTokens()) {
+            if (store.countInScope(nameScope) >= policy.maxTokens()) {
                 throw TokenRefusal.limitReached("This realm allows at most " + policy.maxTokens() + " API tokens "
                         + (organizationId != null ? "per organization" : "outside organizations") + "; delete one first");
             }

@@ -1,15 +1,11 @@
 package dev.orgapitokens.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,15 +21,9 @@ class AccountConsoleIT extends ServerTest {
 
     @Test
     void aSuperUserManagesTheOrganizationsTokensInTheAccountConsole() throws Exception {
-        Assumptions.assumeFalse(Boolean.getBoolean("skip.ui"), "built with -Dskip.ui: no account console page to test");
-        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-        assertTrue(Files.isExecutable(Path.of(chromium)),
-                chromium + " is missing: install Debian's Chromium (apt-get install chromium), as .ci/run does");
-        assertTrue(Files.isDirectory(THEME.resolve("node_modules/playwright-core")), "run the Maven build first: it installs themes/account");
-
+        BrowserTest.chromium(THEME);
         TestRealm realm = newRealm("account");
         String admin = TestRealm.masterAdminToken();
-        String base = KeycloakServer.server().url();
         assertEquals(204, Http.putJson(realm.adminUrl(""), admin, Map.of("accountTheme", "org-api-tokens", "organizationsEnabled", true)).status());
         String orgA = organization(realm, admin, "ORG-A", "org-a");
         String orgB = organization(realm, admin, "ORG-B", "org-b");
@@ -53,30 +43,14 @@ class AccountConsoleIT extends ServerTest {
             assertEquals(201, created.status(), created.describe());
         }
 
-        Path log = Path.of(System.getProperty("test.work.dir", "target/it")).resolve("account-e2e.log");
-        Files.createDirectories(log.getParent());
-        ProcessBuilder node = new ProcessBuilder("node", "e2e/account.e2e.mjs")
-                .directory(THEME.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
         Map<String, String> environment = new HashMap<>(Map.of(
-                "BASE_URL", base, "REALM", realm.name, "CHROMIUM", chromium,
-                "SCREENSHOT_DIR", Path.of("target/screenshots").toAbsolutePath().toString(),
-                "ORG_A_NAME", "ORG-A", "ORG_A_ALIAS", "org-a", "ORG_C_NAME", "ORG-C"));
+                "REALM", realm.name, "ORG_A_NAME", "ORG-A", "ORG_A_ALIAS", "org-a", "ORG_C_NAME", "ORG-C"));
         environment.putAll(Map.of(
                 "SUPER_A_USER", "alice", "SUPER_A_PASSWORD", "pw-alice",
                 "SUPER_B_USER", "bob", "SUPER_B_PASSWORD", "pw-bob",
                 "SUPER_AC_USER", "dana", "SUPER_AC_PASSWORD", "pw-dana",
                 "OBSERVER_USER", "olga", "OBSERVER_PASSWORD", "pw-olga"));
-        node.environment().putAll(environment);
-        Process process = node.start();
-        boolean finished = process.waitFor(8, TimeUnit.MINUTES);
-        if (!finished) process.destroyForcibly();
-        String output = Http.redact(Files.readString(log));
-        System.out.println("account console end-to-end test:\n" + output);
-        assertTrue(finished, "the browser test finished within 8 minutes");
-        assertEquals(0, process.exitValue(), "browser test failed:\n" + output);
-        assertTrue(output.contains("11 passed, 0 failed"), output);
+        BrowserTest.run(THEME, "e2e/account.e2e.mjs", environment, 11);
     }
 
     private static String organization(TestRealm realm, String admin, String name, String alias) {

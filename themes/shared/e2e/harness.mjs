@@ -1,0 +1,62 @@
+// What both consoles' end-to-end tests need besides their pages: the environment, numbered steps,
+// the key grant, screenshots, a headless Chromium, and a run that prints "N passed, 0 failed" or the
+// failure with every key masked. Playwright comes from the caller, each theme having its own copy.
+import { mkdirSync } from "node:fs";
+
+/** A required environment variable. */
+export const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+};
+
+const steps = [];
+/** Runs one named step; the summary counts them. */
+export const step = async (name, fn) => {
+  process.stdout.write(`- ${name} ... `);
+  await fn();
+  steps.push(name);
+  console.log("ok");
+};
+
+/** The key grant of SPEC §5 at `base` for `realm`; the access token's claims when it succeeds. */
+export async function keyLogin(base, realm, key) {
+  const response = await fetch(`${base}/realms/${realm}/protocol/openid-connect/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "urn:org-api-tokens:grant-type:api-key", client_id: "org-api-tokens", api_key: key }),
+  });
+  const body = await response.json();
+  const claims = response.ok ? JSON.parse(Buffer.from(body.access_token.split(".")[1], "base64url").toString()) : undefined;
+  return { status: response.status, claims };
+}
+
+/** A screenshot function writing full-page PNGs into `dir`; `mask` hides locators (the key field). */
+export const screenshots = (dir) => {
+  mkdirSync(dir, { recursive: true });
+  return (page, name, mask = []) => page.screenshot({ path: `${dir}/${name}.png`, fullPage: true, mask });
+};
+
+/** Debian's Chromium, headless, with the project's flags (DEVELOPERS.md). */
+export const launch = (chromium) =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+  });
+
+/** Runs the steps in `body(browser)`, prints the summary or the masked failure, and closes the browser. */
+export async function run(browser, body) {
+  try {
+    await body(browser);
+    console.log(`${steps.length} passed, 0 failed`);
+  } catch (error) {
+    // Only the message, with any key masked: an assertion error's actual/expected could hold one.
+    const redact = (text) => String(text).replace(/oat_[0-9A-Za-z]+/g, "oat_<redacted>");
+    console.log("FAILED");
+    console.error(redact(error?.message ?? error));
+    console.error(redact(error?.stack ?? "").split("\n").slice(1, 6).join("\n"));
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
