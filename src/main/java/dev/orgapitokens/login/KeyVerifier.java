@@ -57,9 +57,7 @@ public final class KeyVerifier {
         String id = token.tokenId();
         long now = Time.currentTimeMillis();
         boolean previousKey = token.previousKey();
-        if (previousKey && (token.previousKeyExpiresAt() == null || token.previousKeyExpiresAt() <= now)) {
-            return KeyUse.refused(Outcome.PREVIOUS_KEY_EXPIRED, id, true);
-        }
+        if (token.previousKeyEndedAt(now)) return KeyUse.refused(Outcome.PREVIOUS_KEY_EXPIRED, id, true);
         if (token.expiresAt() != null && token.expiresAt() <= now) return KeyUse.refused(Outcome.EXPIRED, id, previousKey);
         if (token.exposed()) return KeyUse.refused(Outcome.EXPOSED, id, previousKey);
         if (!addressAllowed(token.allowedCidrs(), remoteAddress)) return KeyUse.refused(Outcome.ADDRESS_NOT_ALLOWED, id, previousKey);

@@ -42,6 +42,11 @@ final class VerifiedKeys {
                     List.copyOf(StoredLists.read(token.getAllowedCidrs())), previous, previous ? token.getPreviousKeyExpiresAt() : null, stamp);
         }
 
+        /** A previous key works until its time; a current key has no end of its own. */
+        boolean previousKeyEndedAt(long now) {
+            return previousKey && (previousKeyExpiresAt == null || previousKeyExpiresAt <= now);
+        }
+
         /** True while the identity still carries the stamp this snapshot was taken with. */
         boolean currentFor(UserModel identity) {
             return identity != null && Objects.equals(identity.getFirstAttribute(ServiceIdentities.STAMP_ATTRIBUTE), stamp);

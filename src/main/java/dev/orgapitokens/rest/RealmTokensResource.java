@@ -6,6 +6,7 @@ import dev.orgapitokens.login.KeyVerifier;
 import dev.orgapitokens.login.PresentedKey;
 import dev.orgapitokens.service.Caller;
 import dev.orgapitokens.service.TokenMetrics;
+import java.util.Map;
 import java.util.Set;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -55,6 +56,6 @@ public class RealmTokensResource extends TokensResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response revoke(@FormParam(PresentedKey.FORM_FIELD) String apiKey) {
         service.reportExposed(new Caller(null, ReporterEvents.of(session, realm), Set.of()), apiKey);
-        return Response.ok(status("received"), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(Map.of("status", "received"), MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -125,9 +124,5 @@ public class TokensResource {
         } catch (TokenRefusal refusal) {
             throw ApiTokenErrors.of(refusal);
         }
-    }
-
-    static Map<String, String> status(String status) {
-        return Map.of("status", status);
     }
 }
