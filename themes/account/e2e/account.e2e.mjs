@@ -2,7 +2,6 @@
 // Started by AccountConsoleIT against the real Keycloak with the extension; the environment says where and who.
 // Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { env, keyLogin as keyGrant, launch, run, screenshots, step } from "../../shared/e2e/harness.mjs";
 
 const BASE = env("BASE_URL");
@@ -34,7 +33,7 @@ async function expectBrandLogo(page) {
   assert.ok(loaded && width > 0, "the brand logo is shown in the masthead");
 }
 
-const browser = await launch(chromium);
+const browser = await launch();
 const newPage = async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } }); // a context of its own: its own login
   page.setDefaultTimeout(30_000);

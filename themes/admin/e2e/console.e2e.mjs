@@ -2,7 +2,6 @@
 // Started by ConsoleIT against the real Keycloak with the extension; the environment says where.
 // Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { env, keyLogin as keyGrant, launch, run, screenshots, step } from "../../shared/e2e/harness.mjs";
 
 const BASE = env("BASE_URL");
@@ -22,7 +21,7 @@ async function logIn(page, consoleRealm, path, username, password) {
 
 const shot = screenshots(SHOTS);
 
-const browser = await launch(chromium);
+const browser = await launch();
 await run(browser, async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(30_000);

@@ -1,7 +1,8 @@
 // What both consoles' end-to-end tests need besides their pages: the environment, numbered steps,
 // the key grant, screenshots, a headless Chromium, and a run that prints "N passed, 0 failed" or the
-// failure with every key masked. Playwright comes from the caller, each theme having its own copy.
+// failure with every key masked. Playwright is this folder's one dependency (package.json here).
 import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
 
 /** A required environment variable. */
 export const env = (name) => {
@@ -38,7 +39,7 @@ export const screenshots = (dir) => {
 };
 
 /** Debian's Chromium, headless, with the project's flags (DEVELOPERS.md). */
-export const launch = (chromium) =>
+export const launch = () =>
   chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
