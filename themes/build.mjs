@@ -4,9 +4,15 @@
 // Also installs the browser tests' Playwright (themes/shared/e2e). Run by Maven (exec-maven-plugin,
 // generate-resources) as: node themes/build.mjs <classes directory>; skipped with -Dskip.ui=true.
 // Prints how long each step took, so that CI time per build is known.
+//
+// A step whose inputs are unchanged since it last ran here is skipped: npm ci when node_modules was
+// installed by npm ci from the same package-lock.json, vite build when its sources, adapter, config
+// and installed lock are the same as for the dist/ it made (stamps in node_modules/). A fresh clone
+// always runs every step.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const themes = dirname(fileURLToPath(import.meta.url));
@@ -31,7 +37,34 @@ const timed = async (label, fn) => {
   console.log(`[console builds] ${label}: ${((Date.now() - start) / 1000).toFixed(1)} s`);
 };
 
-const install = (dir) => npm(dir, "ci", "--no-audit", "--no-fund");
+/** A digest of files (paths and contents), folders walked, node_modules and dist left out. */
+const digest = (...paths) => {
+  const hash = createHash("sha256");
+  const add = (path) => {
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) if (entry !== "node_modules" && entry !== "dist") add(join(path, entry));
+    } else {
+      hash.update(relative(themes, path)).update("\0").update(readFileSync(path)).update("\0");
+    }
+  };
+  paths.forEach(add);
+  return hash.digest("hex");
+};
+
+/** Runs `step` unless the stamp file holds `inputs` (then says so); writes the stamp after it ran. */
+const unlessUnchanged = async (label, stamp, inputs, step) => {
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === inputs) {
+    console.log(`[console builds] ${label}: unchanged, skipped`);
+    return;
+  }
+  await timed(label, step);
+  writeFileSync(stamp, inputs);
+};
+
+const install = (dir) =>
+  unlessUnchanged(`npm ci ${relative(themes, dir)}`, join(dir, "node_modules", ".org-api-tokens-ci"), digest(join(dir, "package-lock.json")), () =>
+    npm(dir, "ci", "--no-audit", "--no-fund"),
+  );
 
 const builds = ["admin", "account"].flatMap((type) =>
   readdirSync(join(themes, type, "builds"))
@@ -45,11 +78,14 @@ for (const type of ["admin", "account"]) {
   const dir = join(classes, "theme", "org-api-tokens", type);
   if (existsSync(dir)) for (const old of readdirSync(dir).filter((f) => f.startsWith("resources"))) rmSync(join(dir, old), { recursive: true });
 }
-await timed("npm ci themes/shared/e2e (Playwright)", () => install(join(themes, "shared", "e2e")));
+// The installs at once (mostly waiting for the registry), then the builds one after the other (CPU).
+await Promise.all([join(themes, "shared", "e2e"), ...builds.map((b) => b.dir)].map(install));
 for (const { type, release, dir } of builds) {
-  await timed(`npm ci themes/${type}/builds/${release}`, () => install(dir));
-  await timed(`vite build themes/${type}/builds/${release}`, () => npm(dir, "run", "build"));
   const dist = join(dir, "dist");
+  const inputs = digest(dir, join(themes, type, "src"), join(themes, "shared", "src"), join(themes, "shared", "vite.console.ts"));
+  const stamp = join(dir, "node_modules", ".org-api-tokens-build");
+  if (!existsSync(join(dist, ".vite", "manifest.json"))) rmSync(stamp, { force: true });
+  await unlessUnchanged(`vite build ${relative(themes, dir)}`, stamp, inputs, () => npm(dir, "run", "build"));
   if (!existsSync(join(dist, ".vite", "manifest.json"))) throw new Error(`${dist} has no .vite/manifest.json`);
   cpSync(dist, join(classes, "theme", "org-api-tokens", type, `resources-${release}`), { recursive: true });
 }
