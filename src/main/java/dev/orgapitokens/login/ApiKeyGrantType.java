@@ -75,13 +75,16 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         return EventType.LOGIN;
     }
 
-    @Override
+    /** Keycloak 26.7 asks each grant which of its parameters carry tokens (none here); older lines never call it. */
     public Set<String> getTokenParameterNames() {
         return Set.of();
     }
 
-    /** Keys log in again when their access token expires; a refresh token would outlive a deleted key. */
-    @Override
+    /**
+     * Keys log in again when their access token expires; a refresh token would outlive a deleted key.
+     * Keycloak 26.5 and later ask the grant; on 26.4 the client's "use refresh tokens" switch decides,
+     * which setup turns off on the login client (no {@code @Override}: the JAR compiles against 26.4).
+     */
     protected boolean useRefreshToken() {
         return false;
     }

@@ -17,7 +17,6 @@ import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.organization.OrganizationProvider;
 import org.keycloak.protocol.oidc.TokenManager;
-import org.keycloak.representations.AccessToken;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.ServiceAccountTokenRequestContext;
 import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
@@ -150,12 +149,9 @@ public final class GatewayCheck {
                 session.getContext().getConnection().getRemoteHost());
         var noForm = new MultivaluedHashMap<String, String>();
         session.clientPolicy().triggerOnEvent(new ServiceAccountTokenRequestContext(noForm, opened.clientSessionCtx().getClientSession()));
-        TokenManager tokens = new TokenManager();
-        AccessToken token = tokens.createClientAccessToken(session, realm, client, use.identity(), opened.userSession(),
-                opened.clientSessionCtx(), false);
-        token.setSessionId(null); // a transient session: no sid (as the key grant answers)
-        TokenManager.AccessTokenResponseBuilder builder = tokens.responseBuilder(realm, client, event, session, opened.userSession(),
-                opened.clientSessionCtx()).accessToken(token);
+        TokenManager.AccessTokenResponseBuilder builder = new TokenManager().responseBuilder(realm, client, event, session,
+                opened.userSession(), opened.clientSessionCtx()).generateAccessToken();
+        builder.getAccessToken().setSessionId(null); // a transient session: no sid (as the key grant answers)
         session.clientPolicy().triggerOnEvent(new ServiceAccountTokenResponseContext(noForm, opened.clientSessionCtx().getClientSession(), builder));
         String jwt = session.tokens().encode(builder.getAccessToken());
         Long iat = builder.getAccessToken().getIat();

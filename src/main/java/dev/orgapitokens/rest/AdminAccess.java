@@ -17,7 +17,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * follows Keycloak's admin permission evaluator. Read: view-realm or view-api-tokens. Write:
  * manage-realm or manage-api-tokens.
  */
-record AdminAccess(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder events)
+record AdminAccess(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder events,
+                   OrganizationAdminPermissions organizationPermissions)
         implements TokenAccess {
 
     @Override
@@ -61,7 +62,7 @@ record AdminAccess(KeycloakSession session, RealmModel realm, AdminPermissionEva
         if (organizationId == null || !realm.isAdminPermissionsEnabled()) return;
         OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
         OrganizationModel organization = organizations == null ? null : organizations.getById(organizationId);
-        if (organization != null && !auth.orgs().canManage(organization)) {
+        if (organization != null && !organizationPermissions.canManage(auth, organization)) {
             throw ApiTokenErrors.forbidden("Managing tokens of this organization requires permission to manage it");
         }
     }

@@ -40,6 +40,11 @@ public final class ApiTokenErrors {
         return error(Status.REQUEST_ENTITY_TOO_LARGE, "request_too_large", "The request body is larger than " + (limit / 1024) + " KiB", null);
     }
 
+    /** Every call on a Keycloak line the extension does not support (SPEC §1). */
+    public static ErrorResponseException unavailable(String description) {
+        return error(Status.SERVICE_UNAVAILABLE, "unsupported_keycloak_version", description, null);
+    }
+
     /** The answer to a rule of the service that the request breaks. */
     public static ErrorResponseException of(TokenRefusal refusal) {
         return switch (refusal.kind()) {

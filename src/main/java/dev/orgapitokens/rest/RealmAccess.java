@@ -44,14 +44,14 @@ record RealmAccess(KeycloakSession session, RealmModel realm) implements TokenAc
     private Caller authenticate() {
         AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm).authenticate();
         if (auth == null) throw ApiTokenErrors.unauthorized();
-        UserModel user = auth.user();
-        KeyDerivedTokens.refuse(auth.token(), user);
+        UserModel user = auth.getUser();
+        KeyDerivedTokens.refuse(auth.getToken(), user);
         List<String> managementClients = TokenPolicy.managementClients(realm);
-        if (auth.client() == null || !managementClients.contains(auth.client().getClientId())) {
+        if (auth.getClient() == null || !managementClients.contains(auth.getClient().getClientId())) {
             throw ApiTokenErrors.forbidden("Access tokens of this client cannot manage API tokens; use one of the realm's management clients: "
                     + String.join(", ", managementClients));
         }
-        AdminAuth adminAuth = new AdminAuth(realm, auth.token(), user, auth.client());
+        AdminAuth adminAuth = new AdminAuth(realm, auth.getToken(), user, auth.getClient());
         if (!adminAuth.hasRealmRole(TokenRole.SUPER_USER.roleName())) {
             throw ApiTokenErrors.forbidden("Managing API tokens requires the super-user role, in the access token itself");
         }

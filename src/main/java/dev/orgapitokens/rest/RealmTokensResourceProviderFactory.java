@@ -1,5 +1,6 @@
 package dev.orgapitokens.rest;
 
+import dev.orgapitokens.service.KeycloakLine;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -16,6 +17,7 @@ public class RealmTokensResourceProviderFactory implements RealmResourceProvider
         return new RealmResourceProvider() {
             @Override
             public Object getResource() {
+                if (KeycloakLine.running().tooOld()) return new UnsupportedLineResource();
                 return new RealmTokensResource(session, session.getContext().getRealm());
             }
 

@@ -3,7 +3,6 @@ package dev.orgapitokens.setup;
 import dev.orgapitokens.model.ApiTokenStore;
 import dev.orgapitokens.service.ApiTokenService;
 import org.jboss.logging.Logger;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.RealmModel;
@@ -23,9 +22,11 @@ class RealmLifecycleListener implements ProviderEventListener {
     private static final Logger LOG = Logger.getLogger(RealmLifecycleListener.class);
 
     private final KeycloakSessionFactory factory;
+    private final OrganizationRemovals organizationRemovals;
 
-    RealmLifecycleListener(KeycloakSessionFactory factory) {
+    RealmLifecycleListener(KeycloakSessionFactory factory, OrganizationRemovals organizationRemovals) {
         this.factory = factory;
+        this.organizationRemovals = organizationRemovals;
     }
 
     @Override
@@ -44,10 +45,11 @@ class RealmLifecycleListener implements ProviderEventListener {
             // Keycloak deletes a managed member that leaves its organization (without a UserRemovedEvent):
             // removing a service identity from its organization revokes its token.
             new ApiTokenStore(left.getSession()).deleteByServiceUser(left.getUser().getId());
-        } else if (event instanceof OrganizationModel.OrganizationRemovedEvent removed) {
-            KeycloakSession session = removed.getKeycloakSession();
-            RealmModel realm = session.getContext().getRealm();
-            if (realm != null) new ApiTokenService(session, realm).deleteTokensOf(removed.getOrganization());
+        } else {
+            OrganizationRemovals.Removal removed = organizationRemovals.removedBy(event);
+            if (removed == null) return;
+            RealmModel realm = removed.session().getContext().getRealm();
+            if (realm != null) new ApiTokenService(removed.session(), realm).deleteTokensOf(removed.organization());
         }
     }
 }
