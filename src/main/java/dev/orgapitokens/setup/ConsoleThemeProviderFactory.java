@@ -1,14 +1,15 @@
 package dev.orgapitokens.setup;
 
+import dev.orgapitokens.service.KeycloakLine;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
-import org.keycloak.common.Version;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.theme.Theme;
@@ -19,8 +20,9 @@ import org.keycloak.theme.ThemeProviderFactory;
  * Serves the console themes {@code org-api-tokens} (admin and account): the stock console of the
  * running Keycloak line plus the API tokens page. The JAR carries one build of each page per release
  * of Keycloak's console package ({@link ConsoleBuilds}); which one serves is decided once, here, at
- * start-up, from {@link Version#VERSION}, and logged. On a line no build was made for, the theme is
- * not offered, so a realm set to it gets Keycloak's own console rather than one that may not run.
+ * start-up, from Keycloak's version ({@link KeycloakLine#running()}), and logged. On a line no build
+ * was made for, the theme is not offered, so a realm set to it gets Keycloak's own console rather
+ * than one that may not run there.
  */
 public class ConsoleThemeProviderFactory implements ThemeProviderFactory {
 
@@ -43,26 +45,26 @@ public class ConsoleThemeProviderFactory implements ThemeProviderFactory {
         themes = Collections.unmodifiableMap(chosen);
     }
 
-    private void choose(Map<Theme.Type, Theme> chosen, Theme.Type type, Map<String, String> builds, String uiPackage) {
-        String version = Version.VERSION;
+    private void choose(Map<Theme.Type, Theme> chosen, Theme.Type type, Map<KeycloakLine, String> builds, String uiPackage) {
+        KeycloakLine line = KeycloakLine.running();
         String kind = type.toString().toLowerCase();
-        Optional<String> release = ConsoleBuilds.forVersion(builds, version);
+        Optional<String> release = ConsoleBuilds.forLine(builds, line);
         if (release.isEmpty()) {
-            LOG.warnf("Keycloak %s: the %s console theme %s has no build for this line (it has builds for %s); "
-                    + "realms set to it get Keycloak's own %s console", version, kind, THEME, builds.keySet(), kind);
+            LOG.warnf("org-api-tokens: the %s console theme %s has no build for Keycloak %s (it has builds for %s); "
+                    + "realms set to it get Keycloak's own %s console", kind, THEME, line, new TreeSet<>(builds.keySet()), kind);
             return;
         }
         ClassLoader loader = getClass().getClassLoader();
         String manifest = ConsoleTheme.root(type) + "resources-" + release.get() + "/.vite/manifest.json";
         if (loader.getResource(manifest) == null) {
-            LOG.infof("The %s console theme %s is not in this JAR (built with -Dskip.ui=true)", kind, THEME);
+            LOG.infof("org-api-tokens: the %s console theme %s is not in this JAR (built with -Dskip.ui=true)", kind, THEME);
             return;
         }
         try {
             chosen.put(type, new ConsoleTheme(type, release.get(), loader));
-            LOG.infof("Keycloak %s: the %s console theme %s serves its build on %s %s", version, kind, THEME, uiPackage, release.get());
+            LOG.infof("org-api-tokens: Keycloak %s; the %s console theme %s serves its build on %s %s", line, kind, THEME, uiPackage, release.get());
         } catch (IOException e) {
-            LOG.errorf(e, "The %s console theme %s could not be read from the JAR", kind, THEME);
+            LOG.errorf(e, "org-api-tokens: the %s console theme %s could not be read from the JAR", kind, THEME);
         }
     }
 

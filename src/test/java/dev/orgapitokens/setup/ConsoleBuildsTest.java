@@ -2,22 +2,25 @@ package dev.orgapitokens.setup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgapitokens.service.KeycloakLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The table of console builds matches the builds themes/ makes, and a Keycloak version names its line. */
+/** The table of console builds covers the supported lines and matches the builds themes/ makes. */
 class ConsoleBuildsTest {
 
     @Test
     void everySupportedLineHasABuildOfEachConsole() {
-        Set<String> lines = Set.of("26.4", "26.5", "26.6", "26.7");
+        Set<KeycloakLine> lines = new TreeSet<>();
+        for (int minor = KeycloakLine.OLDEST_SUPPORTED.minor(); minor <= KeycloakLine.NEWEST_SUPPORTED.minor(); minor++) {
+            lines.add(new KeycloakLine(26, minor));
+        }
         assertEquals(lines, ConsoleBuilds.ADMIN.keySet());
         assertEquals(lines, ConsoleBuilds.ACCOUNT.keySet());
     }
@@ -29,18 +32,10 @@ class ConsoleBuildsTest {
     }
 
     @Test
-    void aVersionNamesItsLine() {
-        Map<String, Optional<String>> cases = Map.of(
-                "26.4.7", Optional.of("26.4"),
-                "26.4.7.redhat-00001", Optional.of("26.4"),
-                "26.7.0-SNAPSHOT", Optional.of("26.7"),
-                "999.0.0-SNAPSHOT", Optional.of("999.0"),
-                "26", Optional.empty(),
-                "", Optional.empty());
-        cases.forEach((version, line) -> assertEquals(line, ConsoleBuilds.line(version), version));
-        assertEquals(Optional.of("26.6.2"), ConsoleBuilds.forVersion(ConsoleBuilds.ADMIN, "26.6.0"));
-        assertEquals(Optional.empty(), ConsoleBuilds.forVersion(ConsoleBuilds.ADMIN, "26.0.7"));
-        assertEquals(Optional.empty(), ConsoleBuilds.forVersion(ConsoleBuilds.ACCOUNT, "26.8.0"));
+    void aLineWithoutABuildGetsNone() {
+        assertEquals(Optional.of("26.6.2"), ConsoleBuilds.forLine(ConsoleBuilds.ADMIN, new KeycloakLine(26, 6)));
+        assertEquals(Optional.empty(), ConsoleBuilds.forLine(ConsoleBuilds.ADMIN, new KeycloakLine(26, 0)));
+        assertEquals(Optional.empty(), ConsoleBuilds.forLine(ConsoleBuilds.ACCOUNT, new KeycloakLine(26, 8)));
     }
 
     private static Set<String> builds(String type) throws IOException {
