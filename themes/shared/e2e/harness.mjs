@@ -59,7 +59,9 @@ export async function walkStockPages(page, base, links, drawn, shot) {
       const [group, id] = Array.isArray(link) ? link : [undefined, link];
       if (group && !(await page.getByTestId(id).isVisible())) await page.getByTestId(group).click();
       await page.getByTestId(id).click();
-      await drawn(page, id);
+      await drawn(page, id).catch((e) => {
+        throw new Error(`the stock page of ${id} is not drawn: ${e.message.split("\n")[0]}`);
+      });
       await page.waitForLoadState("networkidle");
       await shot(page, `stock-${id.replace(/^nav-item-/, "").replace(/\//g, "-") || "home"}`);
       assert.deepEqual(problems.splice(0), [], `the stock page of ${id} loads cleanly`);
