@@ -58,12 +58,14 @@ export async function walkStockPages(page, base, links, drawn, shot) {
     for (const link of links) {
       const [group, id] = Array.isArray(link) ? link : [undefined, link];
       if (group && !(await page.getByTestId(id).isVisible())) await page.getByTestId(group).click();
+      const name = `stock-${id.replace(/^nav-item-/, "").replace(/\//g, "-")}`;
       await page.getByTestId(id).click();
-      await drawn(page, id).catch((e) => {
+      await drawn(page, id).catch(async (e) => {
+        await shot(page, `${name}-not-drawn`);
         throw new Error(`the stock page of ${id} is not drawn: ${e.message.split("\n")[0]}`);
       });
       await page.waitForLoadState("networkidle");
-      await shot(page, `stock-${id.replace(/^nav-item-/, "").replace(/\//g, "-") || "home"}`);
+      await shot(page, name);
       assert.deepEqual(problems.splice(0), [], `the stock page of ${id} loads cleanly`);
     }
   } finally {
