@@ -240,6 +240,7 @@ await run(browser, async () => {
       (id) => id !== "nav-item-org-api-tokens",
     );
     assert.ok(links.includes("nav-item-clients") && links.includes("nav-item-realm-settings"), `the stock navigation: ${links}`);
+    assert.ok(links.includes("nav-item-organizations"), `the realm has Organizations on, so the stock navigation has its entry: ${links}`);
     await walkStockPages(page, BASE, links, async (p, id) => {
       await p.waitForURL((url) => url.hash.endsWith(`/${id.slice("nav-item-".length)}`));
       await p.locator("#kc-main-content-page-container h1").first().waitFor();

@@ -22,7 +22,7 @@ public final class ConsoleBuilds {
 
     /** The account console: {@code @keycloak/keycloak-account-ui} releases. */
     public static final Map<KeycloakLine, String> ACCOUNT = Map.of(
-            new KeycloakLine(26, 4), "26.4.0",
+            new KeycloakLine(26, 4), "26.6.1",
             new KeycloakLine(26, 5), "26.6.1",
             new KeycloakLine(26, 6), "26.6.1",
             new KeycloakLine(26, 7), "26.7.3");
