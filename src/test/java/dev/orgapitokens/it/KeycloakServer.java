@@ -211,7 +211,7 @@ public final class KeycloakServer implements BeforeAllCallback {
             } catch (IOException e) {
                 throw new IllegalStateException("could not start " + command, e);
             }
-            waitUntilReady(url() + "/realms/master", Duration.ofMinutes(4), () -> process.isAlive(), this::log);
+            waitUntilReady(url() + "/realms/master", Duration.ofMinutes(6), () -> process.isAlive(), this::log);
         }
 
         @Override
