@@ -36,8 +36,10 @@ import org.keycloak.timer.TimerProvider;
  * cache (replicated to every node, synchronously) before it writes the row, and so before its
  * transaction commits and before its answer carries the key ({@link KeyIssuedEvent}). Each node's
  * listener on that cache adds announced digests to its set; until the listener has run, the entry in
- * the node's copy of the cache answers ({@link #mayExist}). Announcements live an hour, far longer
- * than any transaction may run (Quarkus rolls one back after 60 s by default).
+ * the node's copy of the cache answers ({@link #mayExist}). Announcements live two hours: longer than
+ * any transaction may run (Quarkus rolls one back after 60 s by default) plus the hour between two
+ * loads, so that even a node whose listener never heard one reads its row at its next load before
+ * the entry is gone.
  *
  * <p><b>Why it never refuses a valid key.</b> Take a digest d that some token has when a key is
  * presented at node B, its row committed at time c; its announcement put returned at p &lt; c.
@@ -65,7 +67,7 @@ public final class KnownKeys {
     private static final Logger LOG = Logger.getLogger(KnownKeys.class);
     /** A work-cache entry announcing a digest: this prefix and the fingerprint in hex. */
     static final String ANNOUNCEMENT_PREFIX = "org-api-tokens.key.";
-    static final long ANNOUNCEMENT_LIFESPAN_MILLIS = TimeUnit.HOURS.toMillis(1);
+    static final long ANNOUNCEMENT_LIFESPAN_MILLIS = TimeUnit.HOURS.toMillis(2);
     static final long REBUILD_INTERVAL_MILLIS = TimeUnit.HOURS.toMillis(1);
     private static final Set<String> FEATURES_WITHOUT_ONE_CLUSTER = Set.of("multi-site", "clusterless");
 
