@@ -200,10 +200,10 @@ public final class Benchmark {
             authorizeVs404.add(round[0].throughput() / round[2].throughput());
             jwtVs404.add(round[1].throughput() / round[2].throughput());
             authorizeVsIntrospection.add(round[0].throughput() / round[3].throughput());
-            log(String.format(Locale.ROOT, "round %d: authorize %.0f/s cpu %.2f ms | jwt=true %.0f/s cpu %.2f ms | 404 %.0f/s cpu %.2f ms | introspection %.0f/s cpu %.2f ms | JWKS %.0f/s cpu %.2f ms",
+            log(String.format(Locale.ROOT, "round %d: authorize %.0f/s cpu %.2f ms | jwt=true %.0f/s cpu %.2f ms | 404 %.0f/s cpu %.2f ms | introspection %.0f/s cpu %.2f ms | JWKS %.0f/s cpu %.2f ms | unknown keys %.0f/s cpu %.2f ms",
                     i, round[0].throughput(), round[0].serverCpuMillisPerRequest(), round[1].throughput(), round[1].serverCpuMillisPerRequest(),
                     round[2].throughput(), round[2].serverCpuMillisPerRequest(), round[3].throughput(), round[3].serverCpuMillisPerRequest(),
-                    round[4].throughput(), round[4].serverCpuMillisPerRequest()));
+                    round[4].throughput(), round[4].serverCpuMillisPerRequest(), round[5].throughput(), round[5].serverCpuMillisPerRequest()));
         }
 
         double listBig = medianLatency(() -> get("/admin/realms/" + big + "/org-api-tokens?first=0&max=100"), 30);
