@@ -189,9 +189,11 @@ public final class KnownKeys {
     }
 
     /**
-     * Null when an announcement reaches every node's copy of the cache before the put returns and
-     * stays until it expires: one local cache (a single node, Keycloak's {@code --cache=local}), or a
-     * synchronous replicated one without transactions or stores; otherwise why not.
+     * Null when an announcement reaches every node's copy of the cache before the put returns, stays
+     * there until it expires, and reaches a node that joins before its cache starts: one local cache
+     * (a single node, Keycloak's {@code --cache=local}), or a synchronous replicated one without
+     * transactions, stores or eviction, with state transfer awaited (Keycloak's {@code work} cache
+     * as Keycloak configures it); otherwise why not.
      */
     static String whyNotExact(Configuration work) {
         for (Profile.Feature feature : Profile.getInstance().getEnabledFeatures()) {
@@ -203,6 +205,11 @@ public final class KnownKeys {
         if (mode != CacheMode.LOCAL && mode != CacheMode.REPL_SYNC) return "the work cache is " + mode + ", not synchronously replicated";
         if (work.transaction().transactionMode().isTransactional()) return "the work cache is transactional";
         if (!work.persistence().stores().isEmpty()) return "the work cache has a store";
+        if (work.memory().isEvictionEnabled()) return "the work cache evicts entries (a memory limit)";
+        if (mode == CacheMode.REPL_SYNC && !(work.clustering().stateTransfer().fetchInMemoryState()
+                && work.clustering().stateTransfer().awaitInitialTransfer())) {
+            return "the work cache does not hand its entries to a joining node before it starts";
+        }
         return null;
     }
 
