@@ -18,8 +18,9 @@ import org.keycloak.models.UserModel;
  * Decides one key use, for the grants and the gateway check alike: the key verified, its service
  * identity usable, one use counted against the realm's rate limit; records the metric, and the last
  * use when admitted. A malformed key (prefix, length, alphabet, checksum) is refused before any
- * database access; a well-formed one costs one indexed read by digest, unless this node holds a
- * snapshot of its token that Keycloak's user cache confirms is current ({@link VerifiedKeys}).
+ * database access; a well-formed one that no token has, without one either ({@link KnownKeys}); any
+ * other costs one indexed read by digest, unless this node holds a snapshot of its token that
+ * Keycloak's user cache confirms is current ({@link VerifiedKeys}).
  */
 public final class KeyVerifier {
 
@@ -38,6 +39,7 @@ public final class KeyVerifier {
     private static KeyUse decide(KeycloakSession session, RealmModel realm, String key, String remoteAddress) {
         if (!ApiKeys.isWellFormed(key)) return KeyUse.refused(Outcome.MALFORMED, null);
         String digest = ApiKeys.digest(key);
+        if (!KnownKeys.mayExist(digest)) return KeyUse.refused(Outcome.UNKNOWN, null);
         Snapshot token = VerifiedKeys.get(digest);
         UserModel identity = null;
         if (token != null) {

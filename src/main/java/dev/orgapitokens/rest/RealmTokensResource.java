@@ -3,6 +3,7 @@ package dev.orgapitokens.rest;
 import dev.orgapitokens.login.KeyRefusals;
 import dev.orgapitokens.login.KeyUse;
 import dev.orgapitokens.login.KeyVerifier;
+import dev.orgapitokens.login.KnownKeys;
 import dev.orgapitokens.login.PresentedKey;
 import dev.orgapitokens.service.Caller;
 import dev.orgapitokens.service.TokenMetrics;
@@ -55,7 +56,8 @@ public class RealmTokensResource extends TokensResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response revoke(@FormParam(PresentedKey.FORM_FIELD) String apiKey) {
-        service.reportExposed(new Caller(null, ReporterEvents.of(session, realm), Set.of()), apiKey);
+        // a key no token has is dropped from memory, as at the key's other doors
+        if (KnownKeys.mayBeIssued(apiKey)) service.reportExposed(new Caller(null, ReporterEvents.of(session, realm), Set.of()), apiKey);
         return Response.ok(Map.of("status", "received"), MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -224,6 +224,7 @@ public class ApiTokenService {
     public void reportExposed(Caller reporter, String key) {
         if (!ApiKeys.isWellFormed(key)) return;
         String digest = ApiKeys.digest(key);
+        TokenMetrics.keyLookup();
         ApiTokenEntity token = store.findByDigest(digest);
         if (token == null || !token.getRealmId().equals(realm.getId())) return;
         store.lock(token); // a rotation that committed meanwhile may have made this key dead already
@@ -305,8 +306,15 @@ public class ApiTokenService {
         token.setNameKey(nameKey);
     }
 
-    private static void setKey(ApiTokenEntity token, String key) {
-        token.setKeyDigest(ApiKeys.digest(key));
+    /**
+     * Sets a new key's digest and hint, after every node has been told the digest: a node refuses
+     * from memory a key whose digest it was never told ({@link KeyIssuedEvent}). A failure to tell
+     * them fails the request, and nothing is written.
+     */
+    private void setKey(ApiTokenEntity token, String key) {
+        String digest = ApiKeys.digest(key);
+        session.getKeycloakSessionFactory().publish(new KeyIssuedEvent(session, digest));
+        token.setKeyDigest(digest);
         token.setKeyHint(ApiKeys.hint(key));
     }
 
