@@ -85,6 +85,6 @@ public final class KeyVerifier {
     }
 
     static boolean addressAllowed(List<String> cidrs, String remoteAddress) {
-        return cidrs.isEmpty() || cidrs.stream().anyMatch(c -> Cidr.parse(c).contains(remoteAddress));
+        return cidrs.isEmpty() || Cidr.anyContains(cidrs, remoteAddress);
     }
 }

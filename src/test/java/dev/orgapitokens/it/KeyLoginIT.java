@@ -119,6 +119,34 @@ class KeyLoginIT extends ServerTest {
         assertEquals(200, grant.withForm(realm, live.key()).status(), "the live key still works after all that");
     }
 
+    /**
+     * SPEC §7, issue 22: an IPv4-mapped network admits exactly the IPv4 network it maps. The attack: a
+     * token bound to {@code ::ffff:10.0.0.0/104} used from 127.0.0.1; and an admin's {@code /8} on a
+     * mapped address, which used to admit every IPv4 client, is a 400 that changes nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void aMappedNetworkAdmitsOnlyItsOwnIpv4Clients(Grant grant) {
+        String admin = TestRealm.masterAdminToken();
+        Token tenNet = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("::ffff:10.0.0.0/104")));
+        assertRefused(grant.withForm(realm, tenNet.key()), "127.0.0.1 is outside ::ffff:10.0.0.0/104");
+        assertEquals(401, gateway(realm, "Token " + tenNet.key(), null).status());
+        Token loopback = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("::ffff:127.0.0.0/104")));
+        assertEquals(200, grant.withForm(realm, loopback.key()).status(), "127.0.0.1 is inside ::ffff:127.0.0.0/104");
+
+        Map<String, Object> wide = Tokens.body(Tokens.unique("mapped"), "observer", List.of("*"));
+        wide.put("allowedCidrs", List.of("::ffff:10.0.0.0/8"));
+        Http.Response created = Http.postJson(realm.adminTokens(), admin, wide);
+        assertEquals(400, created.status(), created.describe());
+        assertEquals("allowedCidrs", created.json().get("field").asText());
+        Http.Response edited = Http.putJson(realm.adminTokens() + "/" + tenNet.id(), admin, Map.of("allowedCidrs", List.of("::ffff:0:0/8")));
+        assertEquals(400, edited.status(), edited.describe());
+        assertEquals("allowedCidrs", edited.json().get("field").asText());
+        assertEquals(List.of("::ffff:10.0.0.0/104"), TokensApiIT.strings(Http.get(realm.adminTokens() + "/" + tenNet.id(), admin).json().get("allowedCidrs")),
+                "the refused edit changed nothing");
+        assertRefused(grant.withForm(realm, tenNet.key()), "still refused");
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Grant.class)
     void anExpiredKeyIsRefused(Grant grant) throws InterruptedException {
