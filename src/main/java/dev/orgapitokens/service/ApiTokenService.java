@@ -63,11 +63,14 @@ public class ApiTokenService {
         return ApiTokenRepresentation.of(token);
     }
 
-    /** The token a key just proved (the gateway's {@code /self}); no caller check: the key was the credential. */
-    public ApiTokenRepresentation get(String id) {
+    /**
+     * The token a key just proved (the gateway's {@code /self}), in the key holder's reduced view; no
+     * caller check: the key was the credential.
+     */
+    public KeyHolderView getForKeyHolder(String id) {
         ApiTokenEntity token = store.find(realm.getId(), id);
         if (token == null) throw TokenRefusal.notFound();
-        return ApiTokenRepresentation.of(token);
+        return KeyHolderView.of(token);
     }
 
     public ApiTokenRepresentation create(Caller caller, TokenChanges input) {

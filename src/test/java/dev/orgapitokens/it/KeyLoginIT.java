@@ -344,6 +344,38 @@ class KeyLoginIT extends ServerTest {
         assertEquals("Invalid API key", refusals.get(0).json().get("error_description").asText());
     }
 
+    /**
+     * SPEC §5, issue 22: a key's finder asks {@code /self} who made the key and which addresses it
+     * works from, to know what to forge. The answer says what the key is, never that.
+     */
+    @Test
+    void selfTellsAKeyHolderWhatTheKeyIsButNotWhoMadeItNorWhereItWorks() throws InterruptedException {
+        Token token = create(realm, "network-admin", List.of("site-1"), Map.of("allowedCidrs", List.of("127.0.0.0/8", "203.0.113.0/24"),
+                "expiresAt", System.currentTimeMillis() + 3_600_000));
+        assertEquals(200, gateway(realm, "Token " + token.key(), null).status());
+        awaitLastUsed(token.id());
+        JsonNode self = gateway(realm, "Token " + token.key(), null).json();
+        for (String hidden : List.of("createdBy", "allowedCidrs", "lastUsedIp", "key")) {
+            assertFalse(self.has(hidden), hidden + " is not shown to a key holder: " + Http.redact(self.toString()));
+        }
+        assertFalse(self.toString().contains("203.0.113") || self.toString().contains("127.0.0"), "no address at all");
+        assertFalse(self.toString().contains(KeycloakServer.ADMIN_USER + "\""), "nor the creator");
+        assertEquals(token.id(), self.get("id").asText());
+        assertEquals(token.json().get("name").asText(), self.get("name").asText());
+        assertEquals("network-admin", self.get("role").asText());
+        assertEquals(List.of("site-1"), TokensApiIT.strings(self.get("sites")));
+        assertTrue(self.has("organizationId") && self.has("previousKeyHint") && self.has("previousKeyExpiresAt"));
+        assertEquals(token.json().get("keyHint").asText(), self.get("keyHint").asText());
+        assertEquals(token.json().get("expiresAt").asLong(), self.get("expiresAt").asLong());
+        assertEquals(token.json().get("createdAt").asLong(), self.get("createdAt").asLong());
+        assertFalse(self.get("lastUsedAt").isNull());
+        assertTrue(self.has("updatedAt"));
+        // the admin still sees everything
+        JsonNode full = Http.get(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken()).json();
+        assertEquals(KeycloakServer.ADMIN_USER, full.get("createdBy").asText());
+        assertEquals(2, full.get("allowedCidrs").size());
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Grant.class)
     void aReportedKeyStopsWorkingUntilRotated(Grant grant) {
