@@ -402,7 +402,9 @@ class KeyLoginIT extends ServerTest {
 
     /** SPEC §5 "Issued access tokens follow the token": each change, and whether tokens issued before it stay active. */
     enum Change {
-        RENAME(true), ROLE(false), SITES(false), ROTATE(false), REPORT(false), DELETE(false);
+        RENAME(true), ROLE(false), SITES(false), ROTATE(false), REPORT(false), DELETE(false),
+        /** Issue 22: an expiry set (earlier than never), and CIDRs narrowed to the client's own address. */
+        EXPIRY_EARLIER(false), CIDRS_NARROWED(false);
 
         final boolean issuedTokensStayActive;
 
@@ -421,6 +423,8 @@ class KeyLoginIT extends ServerTest {
                 case ROTATE -> Http.send("POST", url + "/rotate", admin, null, null);
                 case REPORT -> Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", token.key()));
                 case DELETE -> Http.delete(url, admin);
+                case EXPIRY_EARLIER -> Http.putJson(url, admin, Map.of("expiresAt", System.currentTimeMillis() + 3_600_000));
+                case CIDRS_NARROWED -> Http.putJson(url, admin, Map.of("allowedCidrs", List.of("127.0.0.0/8", "::1/128")));
             };
             assertTrue(r.status() == 200 || r.status() == 204, this + ": " + r.describe());
             return switch (this) {
