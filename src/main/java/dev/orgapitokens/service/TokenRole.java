@@ -47,7 +47,10 @@ public enum TokenRole {
     }
 
     public static Optional<TokenRole> byName(String roleName) {
-        return Arrays.stream(values()).filter(r -> r.roleName.equals(roleName)).findFirst();
+        for (TokenRole role : values()) { // a plain loop: key uses call this
+            if (role.roleName.equals(roleName)) return Optional.of(role);
+        }
+        return Optional.empty();
     }
 
     public static String allNames() {

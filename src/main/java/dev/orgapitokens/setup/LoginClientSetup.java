@@ -5,6 +5,7 @@ import dev.orgapitokens.login.ApiKeyGrantTypeFactory;
 import dev.orgapitokens.login.ApiTokenClaimsMapper;
 import dev.orgapitokens.service.ServiceIdentities;
 import dev.orgapitokens.service.TokenRole;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowBindings;
@@ -31,7 +32,7 @@ final class LoginClientSetup {
     private LoginClientSetup() {
     }
 
-    static void apply(RealmModel realm) {
+    static void apply(RealmModel realm, List<TokenRole> compositeRoles) {
         AuthenticationFlowModel flow = flow(realm);
         ClientModel client = realm.getClientByClientId(ServiceIdentities.LOGIN_CLIENT_ID);
         if (client == null) {
@@ -47,7 +48,7 @@ final class LoginClientSetup {
             client.addProtocolMapper(ApiTokenClaimsMapper.model());
         }
         allowOnlyKeyLogins(client);
-        scopeToTokenRoles(realm, client);
+        scopeToTokenRoles(realm, client, compositeRoles);
         addOrganizationScope(realm, client);
     }
 
@@ -60,12 +61,20 @@ final class LoginClientSetup {
         if (client.isServiceAccountsEnabled()) client.setServiceAccountsEnabled(false);
     }
 
-    /** Full scope off, the four roles in scope: a key's token carries no default or admin role of the realm. */
-    private static void scopeToTokenRoles(RealmModel realm, ClientModel client) {
+    /**
+     * Full scope off, the four roles in scope: a key's token carries no default or admin role of the
+     * realm. A token role the realm has as a composite role stays out (its keys are refused anyway).
+     */
+    private static void scopeToTokenRoles(RealmModel realm, ClientModel client, List<TokenRole> compositeRoles) {
         if (client.isFullScopeAllowed()) client.setFullScopeAllowed(false);
         for (TokenRole role : TokenRole.values()) {
             RoleModel model = realm.getRole(role.roleName());
-            if (model != null && !client.hasDirectScope(model)) client.addScopeMapping(model);
+            if (model == null) continue;
+            if (compositeRoles.contains(role)) {
+                if (client.hasDirectScope(model)) client.deleteScopeMapping(model);
+            } else if (!client.hasDirectScope(model)) {
+                client.addScopeMapping(model);
+            }
         }
     }
 
