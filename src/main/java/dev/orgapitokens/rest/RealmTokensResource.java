@@ -3,6 +3,7 @@ package dev.orgapitokens.rest;
 import dev.orgapitokens.login.KeyRefusals;
 import dev.orgapitokens.login.KeyUse;
 import dev.orgapitokens.login.KeyVerifier;
+import dev.orgapitokens.login.LoginClient;
 import dev.orgapitokens.login.PresentedKey;
 import dev.orgapitokens.service.Caller;
 import dev.orgapitokens.service.TokenMetrics;
@@ -39,6 +40,7 @@ public class RealmTokensResource extends TokensResource {
     @Path("self")
     @Produces(MediaType.APPLICATION_JSON)
     public Response self(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(PresentedKey.HEADER) String apiKey) {
+        if (LoginClient.refusal(realm) != null) return KeyRefusals.invalidKey(); // as the token endpoint, while disabled
         String key = PresentedKey.from(null, apiKey, authorization);
         KeyUse use = KeyVerifier.verify(session, realm, key, session.getContext().getConnection().getRemoteAddr(), TokenMetrics.Path.GATEWAY);
         if (!use.admitted()) return KeyRefusals.of(use);
