@@ -3,6 +3,7 @@ package dev.orgapitokens.setup;
 import dev.orgapitokens.login.ApiKeyAuthenticator;
 import dev.orgapitokens.login.ApiKeyGrantTypeFactory;
 import dev.orgapitokens.login.ApiTokenClaimsMapper;
+import dev.orgapitokens.login.KeyOnlyAction;
 import dev.orgapitokens.service.ServiceIdentities;
 import dev.orgapitokens.service.TokenRole;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
@@ -48,6 +50,7 @@ final class LoginClientSetup {
             client.addProtocolMapper(ApiTokenClaimsMapper.model());
         }
         allowOnlyKeyLogins(client);
+        keyOnlyAction(realm);
         scopeToTokenRoles(realm, client, compositeRoles);
         addOrganizationScope(realm, client);
     }
@@ -59,6 +62,28 @@ final class LoginClientSetup {
         if (client.isStandardFlowEnabled()) client.setStandardFlowEnabled(false);
         if (client.isImplicitFlowEnabled()) client.setImplicitFlowEnabled(false);
         if (client.isServiceAccountsEnabled()) client.setServiceAccountsEnabled(false);
+    }
+
+    /**
+     * The required action that refuses a service identity any login but its key's (an identity
+     * provider's, SPEC §7), enabled in every realm; an administrator who disables it gets it back at
+     * the next start.
+     */
+    private static void keyOnlyAction(RealmModel realm) {
+        RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(KeyOnlyAction.ID);
+        if (action == null) {
+            action = new RequiredActionProviderModel();
+            action.setAlias(KeyOnlyAction.ID);
+            action.setProviderId(KeyOnlyAction.ID);
+            action.setName("Org API tokens: key only");
+            action.setEnabled(true);
+            action.setDefaultAction(false);
+            action.setPriority(1); // before any action a login could complete
+            realm.addRequiredActionProvider(action);
+        } else if (!action.isEnabled()) {
+            action.setEnabled(true);
+            realm.updateRequiredActionProvider(action);
+        }
     }
 
     /**

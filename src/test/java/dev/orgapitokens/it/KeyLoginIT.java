@@ -555,6 +555,43 @@ class KeyLoginIT extends ServerTest {
         assertRefused(KeyLogin.withForm(realm, token.key()), "identity with an identity-provider link");
     }
 
+    /**
+     * SPEC §7, issue 22: an identity-provider link is no way in either. Keycloak's broker logs in a
+     * user already linked to a provider without an authentication flow; the attack: an administrator
+     * links a service identity to an account at another realm acting as an OIDC provider, and logs in
+     * through it in the browser. The extension's required action refuses the login; the same login of
+     * a linked person goes through.
+     */
+    @Test
+    void aServiceIdentityLinkedToAnIdentityProviderCannotLogInThroughIt() throws Exception {
+        String admin = TestRealm.masterAdminToken();
+        TestRealm upstream = newRealm("idp-upstream");
+        upstream.userWithRoles("ext", List.of(), List.of());
+        upstream.userWithRoles("pat", List.of(), List.of());
+        assertEquals(201, Http.postJson(upstream.adminUrl("/clients"), admin, Map.of("clientId", "broker", "publicClient", false,
+                "secret", "broker-secret", "standardFlowEnabled", true, "redirectUris", List.of("*"))).status());
+        TestRealm linked = newRealm("idp-linked");
+        String issuer = KeycloakServer.server().url() + "/realms/" + upstream.name + "/protocol/openid-connect";
+        Http.Response idp = Http.postJson(linked.adminUrl("/identity-provider/instances"), admin, Map.of("alias", "upstream",
+                "providerId", "oidc", "enabled", true, "config", Map.of("authorizationUrl", issuer + "/auth", "tokenUrl", issuer + "/token",
+                        "clientId", "broker", "clientSecret", "broker-secret", "clientAuthMethod", "client_secret_post",
+                        "defaultScope", "openid", "validateSignature", "false", "syncMode", "IMPORT")));
+        assertEquals(201, idp.status(), idp.describe());
+        Token token = create(linked, "super-user", List.of("*"), Map.of());
+        String identity = Http.get(linked.adminUrl("/users?exact=true&username=api-token-" + token.id()), admin).json().get(0).get("id").asText();
+        linked.userWithRoles("petra", List.of(), List.of());
+        String petra = Http.get(linked.adminUrl("/users?exact=true&username=petra"), admin).json().get(0).get("id").asText();
+        for (String[] link : List.of(new String[] {identity, "ext"}, new String[] {petra, "pat"})) {
+            String upstreamId = Http.get(upstream.adminUrl("/users?exact=true&username=" + link[1]), admin).json().get(0).get("id").asText();
+            Http.Response made = Http.postJson(linked.adminUrl("/users/" + link[0] + "/federated-identity/upstream"), admin,
+                    Map.of("identityProvider", "upstream", "userId", upstreamId, "userName", link[1]));
+            assertEquals(204, made.status(), made.describe());
+        }
+        assertTrue(BrowserLogin.throughIdentityProvider(linked, "upstream", "pat", "pw-pat"), "a linked person logs in through the provider");
+        assertFalse(BrowserLogin.throughIdentityProvider(linked, "upstream", "ext", "pw-ext"), "the linked service identity does not");
+        assertRefused(KeyLogin.withForm(linked, token.key()), "and its key is refused while the link exists");
+    }
+
     /** Issue 15: every accepted leak report is an admin event of the token, with the reporter's address and never the key. */
     @Test
     void aLeakReportIsAnAdminEventWithTheReportersAddress() {
