@@ -280,9 +280,10 @@ class KeyLoginIT extends ServerTest {
     /**
      * SPEC §7, issue 22: a service identity logs in with its key only. The attack: an administrator
      * sets a password on {@code api-token-<id>} and logs in as it by password grant (admin-cli) or in
-     * the browser. Keycloak refuses both (the identity is a service account to it), no access token is
-     * issued; the identity has no verified e-mail an identity provider could match, and it stays out of
-     * the Users list and search.
+     * the browser. Keycloak, to which the identity is a service account, stores no credential for it,
+     * and its password grant refuses it as a service account before looking at any password; no access
+     * token is issued. The identity has no verified e-mail an identity provider could match, and it
+     * stays out of the Users list and search.
      */
     @Test
     void aServiceIdentityLogsInWithItsKeyOnlyAndStaysOutOfTheUsersList() throws Exception {
@@ -293,8 +294,13 @@ class KeyLoginIT extends ServerTest {
         assertFalse(identity.path("emailVerified").asBoolean(), "e-mail not verified: " + identity);
         assertTrue(identity.path("email").isMissingNode() || identity.path("email").isNull(), "no e-mail at all: " + identity);
 
-        assertEquals(204, Http.putJson(realm.adminUrl("/users/" + identity.get("id").asText() + "/reset-password"), admin,
-                Map.of("type", "password", "value", "second-way-in", "temporary", false)).status());
+        // Keycloak refuses credentials for a service account outright: neither way of setting a password takes
+        String user = realm.adminUrl("/users/" + identity.get("id").asText());
+        Http.Response reset = Http.putJson(user + "/reset-password", admin, Map.of("type", "password", "value", "second-way-in", "temporary", false));
+        assertEquals(400, reset.status(), reset.describe());
+        Http.Response update = Http.putJson(user, admin, Map.of("credentials", List.of(Map.of("type", "password", "value", "second-way-in"))));
+        assertEquals(400, update.status(), update.describe());
+        assertEquals(0, Http.get(user + "/credentials", admin).json().size(), "no credential was stored");
         for (String client : List.of("admin-cli", "org-api-tokens")) {
             Http.Response r = Http.postForm(KeyLogin.tokenEndpoint(realm), Map.of("grant_type", "password", "client_id", client,
                     "username", username, "password", "second-way-in"));
@@ -302,7 +308,13 @@ class KeyLoginIT extends ServerTest {
             assertEquals("invalid_grant", r.json().get("error").asText(), client);
             assertFalse(r.json().has("access_token"), client);
         }
-        assertFalse(BrowserLogin.succeeds(realm, username, "second-way-in"), "no browser login with the password");
+        boolean refusedAsServiceAccount = false;
+        for (JsonNode e : Http.get(realm.adminUrl("/events?type=LOGIN_ERROR&client=admin-cli&max=1000"), admin).json()) {
+            refusedAsServiceAccount |= username.equals(e.path("details").path("username").asText())
+                    && "User is a service account".equals(e.path("details").path("reason").asText());
+        }
+        assertTrue(refusedAsServiceAccount, "Keycloak refused the identity as a service account, whatever the password");
+        assertFalse(BrowserLogin.succeeds(realm, username, "second-way-in"), "no browser login");
         realm.userWithRoles("bella", List.of(), List.of());
         assertTrue(BrowserLogin.succeeds(realm, "bella", "pw-bella"), "the same browser login works for a person");
 
@@ -312,8 +324,6 @@ class KeyLoginIT extends ServerTest {
             assertEquals(200, users.status(), users.describe());
             assertFalse(users.body().contains("api-token-"), list + " shows no service identity");
         }
-        String credential = Http.get(realm.adminUrl("/users/" + identity.get("id").asText() + "/credentials"), admin).json().get(0).get("id").asText();
-        assertEquals(204, Http.delete(realm.adminUrl("/users/" + identity.get("id").asText() + "/credentials/" + credential), admin).status());
         assertEquals(200, KeyLogin.withForm(realm, token.key()).status(), "the key logs in");
         assertEquals(200, Grant.PASSWORD.withForm(realm, token.key()).status(), "also by the password form");
     }
@@ -516,9 +526,10 @@ class KeyLoginIT extends ServerTest {
     }
 
     /**
-     * SPEC §2 and issue 15: a service identity has no other way in. The attack: an administrator
-     * with manage-users gives the identity a password (or an identity-provider link) to log in as
-     * it elsewhere; from then on its key is refused everywhere, with a warning naming the token.
+     * SPEC §2 and issue 15: a service identity has no other way in. The attack: an administrator with
+     * manage-users gives the identity a password (Keycloak refuses: it is a service account) or links
+     * it to an identity provider to log in as it elsewhere; from then on its key is refused
+     * everywhere, with a warning naming the token, until the link is removed.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Grant.class)
@@ -527,32 +538,25 @@ class KeyLoginIT extends ServerTest {
         Token token = create("network-admin", List.of("*"));
         String identity = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), admin).json().get(0).get("id").asText();
         assertEquals(200, grant.withForm(realm, token.key()).status());
+        assertEquals(400, Http.putJson(realm.adminUrl("/users/" + identity + "/reset-password"), admin,
+                Map.of("type", "password", "value", "second-way-in", "temporary", false)).status(), "no password for a service account");
+        assertEquals(200, grant.withForm(realm, token.key()).status());
 
-        assertEquals(204, Http.putJson(realm.adminUrl("/users/" + identity + "/reset-password"), admin,
-                Map.of("type", "password", "value", "second-way-in", "temporary", false)).status());
-        assertRefused(grant.withForm(realm, token.key()), "identity with a password");
+        String alias = "corp-" + token.id().substring(0, 6);
+        Http.Response idp = Http.postJson(realm.adminUrl("/identity-provider/instances"), admin, Map.of("alias", alias,
+                "providerId", "oidc", "enabled", true, "config", Map.of("authorizationUrl", "https://idp.example.test/auth",
+                        "tokenUrl", "https://idp.example.test/token", "clientId", "kc", "clientSecret", "s", "clientAuthMethod", "client_secret_post")));
+        assertEquals(201, idp.status(), idp.describe());
+        Http.Response link = Http.postJson(realm.adminUrl("/users/" + identity + "/federated-identity/" + alias), admin,
+                Map.of("identityProvider", alias, "userId", "external-" + token.id(), "userName", "external"));
+        assertEquals(204, link.status(), link.describe());
+        assertRefused(grant.withForm(realm, token.key()), "identity with an identity-provider link");
         assertEquals(401, gateway(realm, "Token " + token.key(), null).status());
         assertTrue(KeycloakServer.server().log().contains("API token " + token.id() + " of realm " + realm.name + " refused"),
                 "a warning names the token");
 
-        String credential = Http.get(realm.adminUrl("/users/" + identity + "/credentials"), admin).json().get(0).get("id").asText();
-        assertEquals(204, Http.delete(realm.adminUrl("/users/" + identity + "/credentials/" + credential), admin).status());
-        assertEquals(200, grant.withForm(realm, token.key()).status(), "the key works again once the password is gone");
-    }
-
-    @Test
-    void aServiceIdentityLinkedToAnIdentityProviderIsRefused() {
-        String admin = TestRealm.masterAdminToken();
-        Token token = create("observer", List.of("*"));
-        String identity = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), admin).json().get(0).get("id").asText();
-        Http.Response idp = Http.postJson(realm.adminUrl("/identity-provider/instances"), admin, Map.of("alias", "corp-" + token.id().substring(0, 6),
-                "providerId", "oidc", "enabled", true, "config", Map.of("authorizationUrl", "https://idp.example.test/auth",
-                        "tokenUrl", "https://idp.example.test/token", "clientId", "kc", "clientSecret", "s", "clientAuthMethod", "client_secret_post")));
-        assertEquals(201, idp.status(), idp.describe());
-        Http.Response link = Http.postJson(realm.adminUrl("/users/" + identity + "/federated-identity/corp-" + token.id().substring(0, 6)), admin,
-                Map.of("identityProvider", "corp-" + token.id().substring(0, 6), "userId", "external-1", "userName", "external"));
-        assertEquals(204, link.status(), link.describe());
-        assertRefused(KeyLogin.withForm(realm, token.key()), "identity with an identity-provider link");
+        assertEquals(204, Http.delete(realm.adminUrl("/users/" + identity + "/federated-identity/" + alias), admin).status());
+        assertEquals(200, grant.withForm(realm, token.key()).status(), "the key works again once the link is gone");
     }
 
     /**
