@@ -572,13 +572,13 @@ class KeyLoginIT extends ServerTest {
         TestRealm upstream = newRealm("idp-upstream");
         upstream.userWithRoles("ext", List.of(), List.of());
         upstream.userWithRoles("pat", List.of(), List.of());
-        assertEquals(201, Http.postJson(upstream.adminUrl("/clients"), admin, Map.of("clientId", "broker", "publicClient", false,
+        assertEquals(201, Http.postJson(upstream.adminUrl("/clients"), admin, Map.of("clientId", "downstream", "publicClient", false,
                 "secret", "broker-secret", "standardFlowEnabled", true, "redirectUris", List.of("*"))).status());
         TestRealm linked = newRealm("idp-linked");
         String issuer = KeycloakServer.server().url() + "/realms/" + upstream.name + "/protocol/openid-connect";
         Http.Response idp = Http.postJson(linked.adminUrl("/identity-provider/instances"), admin, Map.of("alias", "upstream",
                 "providerId", "oidc", "enabled", true, "config", Map.of("authorizationUrl", issuer + "/auth", "tokenUrl", issuer + "/token",
-                        "clientId", "broker", "clientSecret", "broker-secret", "clientAuthMethod", "client_secret_post",
+                        "clientId", "downstream", "clientSecret", "broker-secret", "clientAuthMethod", "client_secret_post",
                         "defaultScope", "openid", "validateSignature", "false", "syncMode", "IMPORT")));
         assertEquals(201, idp.status(), idp.describe());
         Token token = create(linked, "super-user", List.of("*"), Map.of());
