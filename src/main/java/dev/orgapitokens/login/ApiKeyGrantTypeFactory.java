@@ -43,6 +43,7 @@ public class ApiKeyGrantTypeFactory implements OAuth2GrantTypeFactory {
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        KnownKeys.register(factory); // every key use goes through the grant's verifier, which asks it first
     }
 
     @Override

@@ -6,7 +6,9 @@ import dev.orgapitokens.login.VerifiedKeys.Snapshot;
 import dev.orgapitokens.model.ApiTokenEntity;
 import dev.orgapitokens.model.ApiTokenStore;
 import dev.orgapitokens.service.Cidr;
+import dev.orgapitokens.service.CompositeRoles;
 import dev.orgapitokens.service.TokenMetrics;
+import dev.orgapitokens.service.TokenRole;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -18,8 +20,9 @@ import org.keycloak.models.UserModel;
  * Decides one key use, for the grants and the gateway check alike: the key verified, its service
  * identity usable, one use counted against the realm's rate limit; records the metric, and the last
  * use when admitted. A malformed key (prefix, length, alphabet, checksum) is refused before any
- * database access; a well-formed one costs one indexed read by digest, unless this node holds a
- * snapshot of its token that Keycloak's user cache confirms is current ({@link VerifiedKeys}).
+ * database access; a well-formed one that no token has, without one either ({@link KnownKeys}); any
+ * other costs one indexed read by digest, unless this node holds a snapshot of its token that
+ * Keycloak's user cache confirms is current ({@link VerifiedKeys}).
  */
 public final class KeyVerifier {
 
@@ -38,6 +41,7 @@ public final class KeyVerifier {
     private static KeyUse decide(KeycloakSession session, RealmModel realm, String key, String remoteAddress) {
         if (!ApiKeys.isWellFormed(key)) return KeyUse.refused(Outcome.MALFORMED, null);
         String digest = ApiKeys.digest(key);
+        if (!KnownKeys.mayExist(digest)) return KeyUse.refused(Outcome.UNKNOWN, null);
         Snapshot token = VerifiedKeys.get(digest);
         UserModel identity = null;
         if (token != null) {
@@ -67,6 +71,9 @@ public final class KeyVerifier {
                     + " a way in besides the key; remove it (or delete the token)", id, realm.getName());
             return KeyUse.refused(Outcome.SERVICE_IDENTITY_ALTERED, id, previousKey);
         }
+        // a role that holds other roles would hand them to the key (SPEC §4); the realm cache answers
+        TokenRole role = TokenRole.byName(token.role()).orElse(null);
+        if (role != null && CompositeRoles.refuses(realm, role)) return KeyUse.refused(Outcome.COMPOSITE_ROLE, id, previousKey);
         long retryAfter = LoginRateLimiter.acquire(session, realm, id);
         if (retryAfter > 0) return new KeyUse(Outcome.RATE_LIMITED, id, null, null, null, null, previousKey, null, retryAfter);
         Long keyExpiresAt = previousKey ? earliest(token.expiresAt(), token.previousKeyExpiresAt()) : token.expiresAt();
@@ -85,6 +92,6 @@ public final class KeyVerifier {
     }
 
     static boolean addressAllowed(List<String> cidrs, String remoteAddress) {
-        return cidrs.isEmpty() || cidrs.stream().anyMatch(c -> Cidr.parse(c).contains(remoteAddress));
+        return cidrs.isEmpty() || Cidr.anyContains(cidrs, remoteAddress);
     }
 }

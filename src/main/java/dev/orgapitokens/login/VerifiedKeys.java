@@ -16,8 +16,9 @@ import org.keycloak.models.UserModel;
  * every node by Keycloak when the user changes): every token change writes the token's
  * {@code updatedAt} to the identity ({@link ServiceIdentities#STAMP_ATTRIBUTE}), and a delete removes
  * the identity. A snapshot whose stamp differs from the identity's, or whose identity is gone, is
- * dropped and the row read again. Unknown keys are never cached (each costs its one indexed read,
- * as before). Holds no key, only digests, which the database holds too.
+ * dropped and the row read again. Unknown keys are never cached here: {@link KnownKeys} refuses
+ * those no token has before this is asked, and a digest it only may know costs its one indexed read.
+ * Holds no key, only digests, which the database holds too.
  */
 final class VerifiedKeys {
 

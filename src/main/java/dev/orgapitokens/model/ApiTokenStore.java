@@ -67,6 +67,29 @@ public class ApiTokenStore {
         return found.isEmpty() ? null : found.get(0);
     }
 
+    /**
+     * Every current and previous key digest of every realm, to {@code digests}: the node's filter of
+     * known keys is loaded from it. Pages of 10,000 rows along the primary key, so that 100,000 tokens
+     * never sit in memory at once. Each page is a statement of its own; every row committed before the
+     * first page began is seen (read committed, and MariaDB's snapshot taken at the first page alike).
+     */
+    public void forEachKeyDigest(java.util.function.Consumer<String> digests) {
+        String after = "";
+        while (true) {
+            List<Object[]> page = em().createQuery("select t.id, t.keyDigest, t.previousKeyDigest from ApiTokenEntity t"
+                            + " where t.id > :after order by t.id", Object[].class)
+                    .setParameter("after", after)
+                    .setMaxResults(10_000)
+                    .getResultList();
+            for (Object[] row : page) {
+                digests.accept((String) row[1]);
+                if (row[2] != null) digests.accept((String) row[2]);
+            }
+            if (page.size() < 10_000) return;
+            after = (String) page.get(page.size() - 1)[0];
+        }
+    }
+
     public boolean nameTaken(String nameScope, String nameKey, String exceptId) {
         return !em().createQuery("select t.id from ApiTokenEntity t where t.nameScope = :scope and t.nameKey = :nameKey"
                         + " and t.id <> :exceptId", String.class)

@@ -63,11 +63,14 @@ public class ApiTokenService {
         return ApiTokenRepresentation.of(token);
     }
 
-    /** The token a key just proved (the gateway's {@code /self}); no caller check: the key was the credential. */
-    public ApiTokenRepresentation get(String id) {
+    /**
+     * The token a key just proved (the gateway's {@code /self}), in the key holder's reduced view; no
+     * caller check: the key was the credential.
+     */
+    public KeyHolderView getForKeyHolder(String id) {
         ApiTokenEntity token = store.find(realm.getId(), id);
         if (token == null) throw TokenRefusal.notFound();
-        return ApiTokenRepresentation.of(token);
+        return KeyHolderView.of(token);
     }
 
     public ApiTokenRepresentation create(Caller caller, TokenChanges input) {
@@ -75,6 +78,7 @@ public class ApiTokenService {
         OrganizationModel organization = organizationFor(caller, input.organizationId());
         String organizationId = organization == null ? null : organization.getId();
         caller.organizationWriteCheck().accept(organizationId);
+        input.role().requireAssignableIn(realm);
         caller.roleGrantCheck().accept(input.role());
         TokenPolicy policy = TokenPolicy.of(realm);
         policy.checkLifetime(input.expiresAt(), now);
@@ -120,13 +124,17 @@ public class ApiTokenService {
             throw TokenRefusal.invalid("organizationId", "organizationId cannot be changed; create a new token in the other organization");
         }
         TokenPolicy.of(realm).checkLifetime(input.expiresAtSet() ? input.expiresAt() : token.getExpiresAt(), Time.currentTimeMillis());
+        boolean roleChanged = input.role() != null && !input.role().roleName().equals(token.getRole());
+        if (roleChanged) input.role().requireAssignableIn(realm);
+        TokenReach reach = TokenReach.of(token, input);
+        // Giving a token a role, or more reach with its role, needs the permission to map that role (SPEC §4).
+        if (roleChanged) caller.roleGrantCheck().accept(input.role());
+        else if (reach.widened()) caller.roleGrantCheck().accept(TokenRole.byName(token.getRole()).orElseThrow());
         if (input.name() != null) applyName(token, input.name());
         boolean sitesChanged = input.sites() != null && !StoredLists.write(input.sites()).equals(token.getSites());
         if (input.sites() != null) token.setSites(StoredLists.write(input.sites()));
         if (input.expiresAtSet()) token.setExpiresAt(input.expiresAt());
         if (input.allowedCidrsSet()) token.setAllowedCidrs(StoredLists.write(input.allowedCidrs()));
-        boolean roleChanged = input.role() != null && !input.role().roleName().equals(token.getRole());
-        if (roleChanged) caller.roleGrantCheck().accept(input.role());
         if (roleChanged) {
             UserModel identity = identity(token);
             if (identity == null) {
@@ -138,9 +146,11 @@ public class ApiTokenService {
             }
             token.setRole(input.role().roleName());
         }
-        if (sitesChanged && !roleChanged) {
+        // Issued access tokens follow the token (SPEC §5, §7): their sites claim is out of date, or they may
+        // now be used past the token's new expiry or from an address it no longer allows.
+        if ((sitesChanged || reach.narrowed()) && !roleChanged) {
             UserModel identity = identity(token);
-            if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity); // their sites claim is out of date
+            if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
         }
         touchUpdated(token);
         writeChecked(token, store::flush);
@@ -153,6 +163,8 @@ public class ApiTokenService {
 
     public ApiTokenRepresentation rotate(Caller caller, String id, Rotation rotation) {
         ApiTokenEntity token = require(caller, id);
+        // a new key for the token's role: the same permission as giving a token that role (SPEC §4)
+        caller.roleGrantCheck().accept(TokenRole.byName(token.getRole()).orElseThrow());
         // a new key is a new lease: it must meet today's policy, also for a token made before the policy
         TokenPolicy.of(realm).checkLifetime(rotation.expiresAtSet() ? rotation.expiresAt() : token.getExpiresAt(), Time.currentTimeMillis());
         if (rotation.expiresAtSet()) token.setExpiresAt(rotation.expiresAt());
@@ -224,6 +236,7 @@ public class ApiTokenService {
     public void reportExposed(Caller reporter, String key) {
         if (!ApiKeys.isWellFormed(key)) return;
         String digest = ApiKeys.digest(key);
+        TokenMetrics.keyLookup();
         ApiTokenEntity token = store.findByDigest(digest);
         if (token == null || !token.getRealmId().equals(realm.getId())) return;
         store.lock(token); // a rotation that committed meanwhile may have made this key dead already
@@ -305,8 +318,15 @@ public class ApiTokenService {
         token.setNameKey(nameKey);
     }
 
-    private static void setKey(ApiTokenEntity token, String key) {
-        token.setKeyDigest(ApiKeys.digest(key));
+    /**
+     * Sets a new key's digest and hint, after every node has been told the digest: a node refuses
+     * from memory a key whose digest it was never told ({@link KeyIssuedEvent}). A failure to tell
+     * them fails the request, and nothing is written.
+     */
+    private void setKey(ApiTokenEntity token, String key) {
+        String digest = ApiKeys.digest(key);
+        session.getKeycloakSessionFactory().publish(new KeyIssuedEvent(session, digest));
+        token.setKeyDigest(digest);
         token.setKeyHint(ApiKeys.hint(key));
     }
 

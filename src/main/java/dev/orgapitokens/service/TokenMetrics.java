@@ -1,9 +1,11 @@
 package dev.orgapitokens.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Counters in Keycloak's Micrometer registry: with {@code --metrics-enabled=true} they appear on
@@ -45,6 +47,17 @@ public final class TokenMetrics {
     /** A database read by key digest (never done for malformed keys). */
     public static void keyLookup() {
         KEY_LOOKUPS.increment();
+    }
+
+    /**
+     * The node's filter of known keys: how many digests it holds and the bytes of its table (both 0
+     * while it is not in use, when every well-formed key is looked up).
+     */
+    public static void knownKeys(Supplier<Number> digests, Supplier<Number> bytes) {
+        Gauge.builder("org_api_tokens.known_key_digests", digests)
+                .description("Key digests this node's filter of known keys holds").register(Metrics.globalRegistry);
+        Gauge.builder("org_api_tokens.known_key_bytes", bytes)
+                .description("Bytes of this node's filter of known keys").register(Metrics.globalRegistry);
     }
 
     public static void lastUsedWrite() {

@@ -1,6 +1,7 @@
 package dev.orgapitokens.bench;
 
 import dev.orgapitokens.it.Http;
+import dev.orgapitokens.key.ApiKeys;
 import dev.orgapitokens.it.KeycloakServer;
 import dev.orgapitokens.it.Prometheus;
 import java.net.URI;
@@ -180,23 +181,29 @@ public final class Benchmark {
         Supplier<String> keyJwt = freshAccessToken(big, bigKey);
         // the cheapest answer of a Keycloak endpoint that opens a session (the realm's cached JWKS): the floor of any check
         Supplier<HttpRequest> jwks = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/protocol/openid-connect/certs")).build();
+        // a well-formed key no token has, a fresh one each request (issue 23): anyone can compute the checksum
+        Supplier<HttpRequest> unknownAuthorize = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer"))
+                .header("X-API-Key", ApiKeys.generate()).build();
         Supplier<HttpRequest> introspect = () -> form(big, "token_introspect", "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get());
         log("gateway check: authorize, authorize?jwt=true, 404, introspection...");
-        warmUp(List.of(authorize, authorizeJwt, notFound, introspect, jwks), o);
+        warmUp(List.of(authorize, authorizeJwt, notFound, introspect, jwks, unknownAuthorize), o);
         List<Double> authorizeVs404 = new ArrayList<>();
         List<Double> jwtVs404 = new ArrayList<>();
         List<Double> authorizeVsIntrospection = new ArrayList<>();
         List<Double> jwksVs404 = new ArrayList<>();
+        List<Double> unknownVs404 = new ArrayList<>();
         for (int i = 1; i <= o.rounds(); i++) {
-            Round[] round = abbaRound(i, o, List.of(200, 200, 404, 200, 200), authorize, authorizeJwt, notFound, introspect, jwks);
+            Round[] round = abbaRound(i, o, List.of(200, 200, 404, 200, 200, 401), authorize, authorizeJwt, notFound, introspect, jwks,
+                    unknownAuthorize);
             jwksVs404.add(round[4].throughput() / round[2].throughput());
+            unknownVs404.add(round[5].throughput() / round[2].throughput());
             authorizeVs404.add(round[0].throughput() / round[2].throughput());
             jwtVs404.add(round[1].throughput() / round[2].throughput());
             authorizeVsIntrospection.add(round[0].throughput() / round[3].throughput());
-            log(String.format(Locale.ROOT, "round %d: authorize %.0f/s cpu %.2f ms | jwt=true %.0f/s cpu %.2f ms | 404 %.0f/s cpu %.2f ms | introspection %.0f/s cpu %.2f ms | JWKS %.0f/s cpu %.2f ms",
+            log(String.format(Locale.ROOT, "round %d: authorize %.0f/s cpu %.2f ms | jwt=true %.0f/s cpu %.2f ms | 404 %.0f/s cpu %.2f ms | introspection %.0f/s cpu %.2f ms | JWKS %.0f/s cpu %.2f ms | unknown keys %.0f/s cpu %.2f ms",
                     i, round[0].throughput(), round[0].serverCpuMillisPerRequest(), round[1].throughput(), round[1].serverCpuMillisPerRequest(),
                     round[2].throughput(), round[2].serverCpuMillisPerRequest(), round[3].throughput(), round[3].serverCpuMillisPerRequest(),
-                    round[4].throughput(), round[4].serverCpuMillisPerRequest()));
+                    round[4].throughput(), round[4].serverCpuMillisPerRequest(), round[5].throughput(), round[5].serverCpuMillisPerRequest()));
         }
 
         double listBig = medianLatency(() -> get("/admin/realms/" + big + "/org-api-tokens?first=0&max=100"), 30);
@@ -213,6 +220,10 @@ public final class Benchmark {
         Round badOnly = load(badKeyLogin, 1, sideSeconds, 401);
         double badLookups = metric("org_api_tokens_key_lookups_total") - lookupsBefore;
         Round notFoundOnly = load(notFound, 1, sideSeconds, 404);
+        load(unknownAuthorize, 1, sideSeconds, 401);
+        double unknownLookupsBefore = metric("org_api_tokens_key_lookups_total");
+        Round unknownOnly = load(unknownAuthorize, 1, sideSeconds, 401);
+        double unknownLookups = metric("org_api_tokens_key_lookups_total") - unknownLookupsBefore;
         log("bad keys: good-key rounds with and without " + o.badKeysPerSecond() + " checksum-broken keys per second...");
         List<Double> drops = dropsWithSideLoad(keyLogin, badKeyLogin, o);
         log("floor: good-key rounds with and without " + o.badKeysPerSecond() + " requests per second answered 404...");
@@ -235,12 +246,18 @@ public final class Benchmark {
             figures.add(Figure.reference("server CPU per 404, ms", notFoundOnly.serverCpuMillisPerRequest()));
             double refusalCpu = badOnly.serverCpuMillisPerRequest() / notFoundOnly.serverCpuMillisPerRequest();
             figures.add(new Figure("server CPU per refused checksum-broken key / per 404", refusalCpu, "<= 1.5", refusalCpu <= 1.5));
+            double unknownCpu = unknownOnly.serverCpuMillisPerRequest() / notFoundOnly.serverCpuMillisPerRequest();
+            figures.add(new Figure("server CPU per refused well-formed unknown key (authorize) / per 404", unknownCpu, "<= 1.5", unknownCpu <= 1.5));
         }
         figures.add(Figure.reference("password form / client_credentials throughput (median)", median(passwordRatios)));
         figures.add(new Figure("authorize / unknown-path 404 throughput (median)", median(authorizeVs404), ">= 0.8", median(authorizeVs404) >= 0.8));
         figures.add(new Figure("authorize?jwt=true / unknown-path 404 throughput (median)", median(jwtVs404), ">= 0.5", median(jwtVs404) >= 0.5));
         figures.add(new Figure("authorize / token introspection throughput (median)", median(authorizeVsIntrospection), ">= 5",
                 median(authorizeVsIntrospection) >= 5));
+        figures.add(new Figure("authorize, well-formed unknown keys (a fresh one each request) / unknown-path 404 throughput (median)",
+                median(unknownVs404), ">= 0.8", median(unknownVs404) >= 0.8));
+        figures.add(new Figure("database reads for " + unknownOnly.requests() + " well-formed unknown keys at authorize", unknownLookups, "0",
+                unknownLookups == 0));
         figures.add(Figure.reference("JWKS (a Keycloak endpoint with a session) / unknown-path 404 throughput (floor, median)", median(jwksVs404)));
         return figures;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orgapitokens.key.ApiKeys;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -124,6 +125,75 @@ class ClusterIT {
         Http.Response afterDelete = KeyLogin.withForm(nodeB.url(), REALM, newKey);
         assertEquals(401, afterDelete.status(), "node B refuses the key of a deleted token: " + afterDelete.describe());
         assertEquals(404, Http.get(tokens(nodeB) + "/" + token.id(), admin(nodeB)).status(), "node B no longer has the token");
+    }
+
+    /**
+     * Issue 23: node B answers well-formed keys it does not know from memory, so a key created on
+     * node A must be known to B before A's answer hands it out. Each key is used first on B, by the
+     * key grant or at the gateway check.
+     */
+    @Test
+    @Order(2)
+    void keysCreatedOnAAreAdmittedOnBAtTheirFirstUse() {
+        for (int i = 0; i < 10; i++) {
+            Tokens.Token granted = create("first-use-grant-" + i, "observer");
+            assertLogsInWithRole(nodeB, granted.key(), granted.id(), "observer");
+            Tokens.Token checked = create("first-use-gateway-" + i, "observer");
+            Http.Response check = Gateway.get(Gateway.authorizeUrl(nodeB.url(), REALM, ""), "X-API-Key", checked.key());
+            assertEquals(200, check.status(), "first use on B at the gateway check: " + check.describe());
+            assertEquals(checked.id(), check.header("X-Api-Token-Id"));
+        }
+    }
+
+    /** Issue 23: a rotation on A, without and with a grace period: the new key works on B at once, the previous one while its grace lasts. */
+    @Test
+    @Order(2)
+    void keysRotatedOnAWorkOnBAtOnce() {
+        Tokens.Token token = create("rotated-first-use", "observer");
+        String check = Gateway.authorizeUrl(nodeB.url(), REALM, "");
+
+        Http.Response plain = Http.send("POST", tokens(nodeA) + "/" + token.id() + "/rotate", admin(nodeA), null, null);
+        assertEquals(200, plain.status(), plain.describe());
+        String second = plain.json().get("key").asText();
+        assertEquals(200, Gateway.get(check, "X-API-Key", second).status(), "B admits the rotated key at its first use, at the gateway");
+        assertLogsInWithRole(nodeB, second, token.id(), "observer");
+        assertEquals(401, KeyLogin.withForm(nodeB.url(), REALM, token.key()).status(), "and refuses the key rotated out");
+
+        Http.Response graceful = Http.send("POST", tokens(nodeA) + "/" + token.id() + "/rotate", admin(nodeA), "application/json",
+                "{\"previousKeyExpiresIn\": 600}");
+        assertEquals(200, graceful.status(), graceful.describe());
+        String third = graceful.json().get("key").asText();
+        assertLogsInWithRole(nodeB, third, token.id(), "observer"); // first use by the key grant this time
+        assertEquals(200, Gateway.get(check, "X-API-Key", third).status());
+        for (KeycloakServer.DistributionServer node : List.of(nodeB, nodeA)) {
+            assertLogsInWithRole(node, second, token.id(), "observer"); // the previous key, in its grace period
+            assertEquals(200, Gateway.get(Gateway.authorizeUrl(node.url(), REALM, ""), "X-API-Key", second).status());
+        }
+    }
+
+    /** Issue 23: well-formed keys no token has are refused on both nodes, and neither reads the database for them. */
+    @Test
+    @Order(2)
+    void unknownKeysAreRefusedOnBothNodesWithoutADatabaseRead() {
+        for (KeycloakServer.DistributionServer node : List.of(nodeA, nodeB)) {
+            assertUnknownKeysCostNoRead(node);
+        }
+    }
+
+    private void assertUnknownKeysCostNoRead(KeycloakServer.DistributionServer node) {
+        create(Tokens.unique("known"), "observer"); // so that the node's set holds a digest at least (its gauge is 0 while it is off)
+        assertTrue(metric(node, "org_api_tokens_known_key_digests") >= 1, node.url() + " answers unknown keys from memory");
+        double lookups = metric(node, "org_api_tokens_key_lookups_total");
+        for (int i = 0; i < 25; i++) {
+            String key = ApiKeys.generate(); // checksum right, no token has it
+            assertEquals(401, KeyLogin.withForm(node.url(), REALM, key).status());
+            assertEquals(401, Gateway.get(Gateway.authorizeUrl(node.url(), REALM, ""), "X-API-Key", key).status());
+        }
+        assertEquals(lookups, metric(node, "org_api_tokens_key_lookups_total"), 0.0, "50 unknown keys, no database read on " + node.url());
+    }
+
+    private static double metric(KeycloakServer.DistributionServer node, String name) {
+        return Prometheus.counter(Http.get(node.metricsUrl(), null).body(), name);
     }
 
     /**
@@ -286,6 +356,58 @@ class ClusterIT {
                 succeeded.get(), beforeStop, whileLeaving, succeeded.get() - beforeStop - whileLeaving, failed.size());
         assertTrue(failed.isEmpty(), failed.size() + " good-key logins failed on node B while node A left: " + failed.stream().limit(5).toList());
         assertTrue(beforeStop > 0 && whileLeaving > 0, "the load ran before and while node A left");
+    }
+
+    /**
+     * Issue 23, a node joining while keys are created: node A starts again (it left in the test
+     * before) while node B creates a token every few milliseconds. A loads what the database holds and
+     * the announcements in its copy of the work cache, and hears those made after; every key, whenever
+     * it was created, works on A at its first use, and A refuses unknown keys without a read.
+     */
+    @Test
+    @Order(6)
+    void aNodeStartingWhileKeysAreCreatedAdmitsEveryOne() throws InterruptedException {
+        List<Tokens.Token> created = java.util.Collections.synchronizedList(new ArrayList<>());
+        ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread creator = new Thread(() -> {
+            int i = 0;
+            String admin = null;
+            long adminUntil = 0;
+            while (running.get()) {
+                try {
+                    if (System.nanoTime() > adminUntil) { // admin-cli tokens live a minute
+                        admin = admin(nodeB);
+                        adminUntil = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    }
+                    created.add(Tokens.create(tokens(nodeB), admin, Tokens.body("while-joining-" + i++, "observer", List.of("*"))));
+                    Thread.sleep(20);
+                } catch (Throwable e) {
+                    failed.add(e.toString());
+                }
+            }
+        }, "cluster-creator");
+        creator.setDaemon(true);
+        creator.start();
+        Thread.sleep(1000);
+        nodeA.restart();
+        assertEquals(List.of("node-a", "node-b"), awaitView(nodeA, 2, Duration.ofSeconds(60)).stream().sorted().toList());
+        Thread.sleep(1000);
+        running.set(false);
+        creator.join(Duration.ofSeconds(60).toMillis());
+        assertTrue(failed.isEmpty(), "creates on B failed: " + failed.stream().limit(3).toList());
+        System.out.printf("ClusterIT: %d tokens created on node B while node A started%n", created.size());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (metric(nodeA, "org_api_tokens_known_key_digests") < 1 && System.nanoTime() < deadline) Thread.sleep(200);
+
+        List<String> refused = new ArrayList<>();
+        for (Tokens.Token token : created) {
+            Http.Response login = KeyLogin.withForm(nodeA.url(), REALM, token.key());
+            if (login.status() != 200) refused.add(token.json().get("name").asText() + ": " + login.status());
+        }
+        assertTrue(refused.isEmpty(), refused.size() + " of " + created.size() + " keys refused on the node that joined: "
+                + refused.stream().limit(5).toList());
+        assertUnknownKeysCostNoRead(nodeA);
     }
 
     private Tokens.Token create(String name, String role) {
