@@ -50,7 +50,8 @@ public class ConsoleThemeProviderFactory implements ThemeProviderFactory {
         String kind = type.toString().toLowerCase();
         Optional<String> release = ConsoleBuilds.forLine(builds, line);
         if (release.isEmpty()) {
-            LOG.warnf("org-api-tokens: the %s console theme %s has no build for Keycloak %s (it has builds for %s); "
+            // INFO: on a line outside the supported ones, RealmLifecycleFactory logs the one ERROR.
+            LOG.infof("org-api-tokens: the %s console theme %s has no build for Keycloak %s (it has builds for %s); "
                     + "realms set to it get Keycloak's own %s console", kind, THEME, line, new TreeSet<>(builds.keySet()), kind);
             return;
         }
