@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * The account console's API tokens page (SPEC §5 "Self-service"), end to end in headless Chromium
  * (themes/account/e2e/account.e2e.mjs, driven by playwright-core): an organization's super-user
  * creates a token, reads the key once, logs in with it (role and organization claim), edits,
- * rotates and deletes it; another organization's super-user sees none of it; a super-user of two
+ * rotates and deletes it; every other stock page of the menu opens (the build served on this
+ * Keycloak line works with it); another organization's super-user sees none of it; a super-user of two
  * organizations picks one; an observer gets no page. Screenshots: target/screenshots/account-*.
  */
 class AccountConsoleIT extends ServerTest {

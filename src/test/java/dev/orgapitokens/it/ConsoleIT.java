@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The admin console page, end to end in headless Chromium (themes/admin/e2e/console.e2e.mjs,
  * driven by playwright-core): create, read the key once, log in with it, edit, a validation error,
- * rotate, delete, an organization's token and the organization filter, a view-only admin and an
- * admin without rights. Screenshots: target/screenshots/.
+ * rotate, delete, an organization's token and the organization filter, every stock page of the
+ * navigation (the build served on this Keycloak line works with it), a view-only admin and an admin
+ * without rights. Screenshots: target/screenshots/.
  */
 class ConsoleIT extends ServerTest {
 
