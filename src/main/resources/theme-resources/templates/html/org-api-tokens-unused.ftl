@@ -1,0 +1,8 @@
+<#-- Lifecycle notice (SPEC §9): an unused API token is about to be deleted. Never the key nor its hint. -->
+<#import "template.ftl" as layout>
+<@layout.emailLayout>
+<p>${msg("orgApiTokensUnusedIntro", realmName)}</p>
+<#include "org-api-tokens-details.ftl">
+<p>${msg("orgApiTokensUnusedAction")}</p>
+<#if link?has_content><p><a href="${link}">${msg(console == "admin"?then("orgApiTokensOpenAdminConsole", "orgApiTokensOpenAccountConsole"))}</a></p></#if>
+</@layout.emailLayout>
