@@ -4,5 +4,6 @@
 <p>${msg("orgApiTokensUnusedIntro", realmName)}</p>
 <#include "org-api-tokens-details.ftl">
 <p>${msg("orgApiTokensUnusedAction")}</p>
-<#if link?has_content><p><a href="${link}">${msg(console == "admin"?then("orgApiTokensOpenAdminConsole", "orgApiTokensOpenAccountConsole"))}</a></p></#if>
+<#assign where = msg((console == "admin")?then("orgApiTokensOpenAdminConsole", "orgApiTokensOpenAccountConsole"))>
+<p><#if link?has_content><a href="${link}">${where}</a><#else>${where}</#if></p>
 </@layout.emailLayout>

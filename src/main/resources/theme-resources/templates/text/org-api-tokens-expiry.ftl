@@ -7,6 +7,4 @@ ${msg("orgApiTokensRole")}: ${roleName}
 </#if>${msg("orgApiTokensStops")}: ${when}
 
 ${msg("orgApiTokensExpiryAction")}
-<#if link?has_content>
-${link}
-</#if>
+${msg((console == "admin")?then("orgApiTokensOpenAdminConsole", "orgApiTokensOpenAccountConsole"))}<#if link?has_content>: ${link}</#if>

@@ -278,7 +278,9 @@ class NoticesIT extends ServerTest {
         Tokens.Token t = token(admin, "forgotten", "helpdesk", null, null);
         Tokens.Token used = token(admin, "busy", "helpdesk", null, null);
         long now = System.currentTimeMillis();
-        Database.update("update ORG_API_TOKEN set LAST_USED_AT = ? where ID = ?", now - 25 * DAY, t.id());
+        // made two months ago, last used 25 days ago; the other one made as long ago, used yesterday
+        Database.update("update ORG_API_TOKEN set CREATED_AT = ?, LAST_USED_AT = ? where ID = ?", now - 60 * DAY, now - 25 * DAY, t.id());
+        Database.update("update ORG_API_TOKEN set CREATED_AT = ?, LAST_USED_AT = ? where ID = ?", now - 60 * DAY, now - DAY, used.id());
 
         int[] first = run();
         assertEquals(1, first[0], "one notice: 25 of 30 days, within the 7-day notice period");
