@@ -2,8 +2,7 @@
 // Started by ConsoleIT against the real Keycloak with the extension; the environment says where.
 // Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { env, keyLogin as keyGrant, launch, run, screenshots, step } from "../../shared/e2e/harness.mjs";
+import { env, keyLogin as keyGrant, launch, run, screenshots, step, walkStockPages } from "../../shared/e2e/harness.mjs";
 
 const BASE = env("BASE_URL");
 const REALM = env("REALM");
@@ -22,7 +21,7 @@ async function logIn(page, consoleRealm, path, username, password) {
 
 const shot = screenshots(SHOTS);
 
-const browser = await launch(chromium);
+const browser = await launch();
 await run(browser, async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(30_000);
@@ -234,6 +233,18 @@ await run(browser, async () => {
     await page.reload();
     await page.getByRole("tab", { name: "Policy" }).click();
     assert.equal(await page.getByTestId("policy-maxLifetimeDays").inputValue(), "", "an empty field lifts the limit");
+  });
+
+  await step("every stock page of the navigation opens, with no script error and no failed call", async () => {
+    const links = (await page.locator('nav [data-testid^="nav-item-"]').evaluateAll((as) => as.map((a) => a.dataset.testid))).filter(
+      (id) => id !== "nav-item-org-api-tokens",
+    );
+    assert.ok(links.includes("nav-item-clients") && links.includes("nav-item-realm-settings"), `the stock navigation: ${links}`);
+    assert.ok(links.includes("nav-item-organizations"), `the realm has Organizations on, so the stock navigation has its entry: ${links}`);
+    await walkStockPages(page, BASE, links, async (p, id) => {
+      await p.waitForURL((url) => url.hash.endsWith(`/${id.slice("nav-item-".length)}`));
+      await p.locator("#kc-main-content-page-container h1").first().waitFor();
+    }, shot);
   });
 
   await step("a view-only admin sees the table without write controls", async () => {

@@ -1,7 +1,9 @@
 // What both consoles' end-to-end tests need besides their pages: the environment, numbered steps,
 // the key grant, screenshots, a headless Chromium, and a run that prints "N passed, 0 failed" or the
-// failure with every key masked. Playwright comes from the caller, each theme having its own copy.
+// failure with every key masked. Playwright is this folder's one dependency (package.json here).
+import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
 
 /** A required environment variable. */
 export const env = (name) => {
@@ -37,8 +39,43 @@ export const screenshots = (dir) => {
   return (page, name, mask = []) => page.screenshot({ path: `${dir}/${name}.png`, fullPage: true, mask });
 };
 
+/**
+ * Opens each of the console's stock pages by its navigation link (`links`: test ids, in order; a group
+ * to expand first as `[group, link]`) and checks that it is drawn (`drawn(page, id)` resolves) with no
+ * script error and no answer of 400 or more from the server while it loads; a screenshot of each.
+ * The console is the stock one of the Keycloak line plus our page: this is what says the build works
+ * with the server it runs on.
+ */
+export async function walkStockPages(page, base, links, drawn, shot) {
+  const problems = [];
+  const onError = (e) => problems.push(`script error: ${e.message}`);
+  const onResponse = (r) => {
+    if (r.url().startsWith(base) && r.status() >= 400) problems.push(`${r.status()} ${r.request().method()} ${r.url().slice(base.length)}`);
+  };
+  page.on("pageerror", onError);
+  page.on("response", onResponse);
+  try {
+    for (const link of links) {
+      const [group, id] = Array.isArray(link) ? link : [undefined, link];
+      if (group && !(await page.getByTestId(id).isVisible())) await page.getByTestId(group).click();
+      const name = `stock-${id.replace(/^nav-item-/, "").replace(/\//g, "-")}`;
+      await page.getByTestId(id).click();
+      await drawn(page, id).catch(async (e) => {
+        await shot(page, `${name}-not-drawn`);
+        throw new Error(`the stock page of ${id} is not drawn: ${e.message.split("\n")[0]}`);
+      });
+      await page.waitForLoadState("networkidle");
+      await shot(page, name);
+      assert.deepEqual(problems.splice(0), [], `the stock page of ${id} loads cleanly`);
+    }
+  } finally {
+    page.off("pageerror", onError);
+    page.off("response", onResponse);
+  }
+}
+
 /** Debian's Chromium, headless, with the project's flags (DEVELOPERS.md). */
-export const launch = (chromium) =>
+export const launch = () =>
   chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],

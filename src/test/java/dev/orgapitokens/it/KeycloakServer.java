@@ -220,7 +220,8 @@ public final class KeycloakServer implements BeforeAllCallback {
             } catch (IOException e) {
                 throw new IllegalStateException("could not start " + command, e);
             }
-            waitUntilReady(url() + "/realms/master", Duration.ofMinutes(6), () -> process.isAlive(), this::log);
+            // Six minutes: a loaded machine re-augments slowly; -Dkeycloak.start.minutes=N for one slower still.
+            waitUntilReady(url() + "/realms/master", Duration.ofMinutes(Long.getLong("keycloak.start.minutes", 6)), () -> process.isAlive(), this::log);
         }
 
         @Override
