@@ -32,12 +32,10 @@ class UsageIT extends ServerTest {
 
     private static final List<String> REASONS = List.of("rate_limited", "address_not_allowed", "expired", "previous_key_expired", "exposed");
     private static TestRealm realm;
-    private static String admin;
 
     @BeforeAll
     static void realm() {
         realm = newRealm("usage");
-        admin = TestRealm.masterAdminToken();
     }
 
     private static Http.Response usage(String doorUrl, String bearer, String id, String query) {
@@ -207,6 +205,7 @@ class UsageIT extends ServerTest {
 
     @Test
     void theWindowAndTheRetentionHold() {
+        String admin = TestRealm.masterAdminToken();
         Token token = Tokens.create(realm, "observer", List.of("*"), Map.of());
         String realmId = Http.get(realm.adminUrl(""), admin).json().get("id").asText();
         long today = LocalDate.now(ZoneOffset.UTC).toEpochDay();
@@ -279,6 +278,7 @@ class UsageIT extends ServerTest {
     @ParameterizedTest
     @ValueSource(strings = {"days=0", "days=91", "days=-1", "days=abc", "days=1.5", "days="})
     void aWindowOutsideOneToNinetyDaysIsA400(String query) {
+        String admin = TestRealm.masterAdminToken();
         Token token = Tokens.create(realm, "observer", List.of("*"), Map.of());
         if (query.equals("days=")) {
             assertEquals(30, usage(realm.adminTokens(), admin, token.id(), query).json().get("days").asInt(), "an empty days is the default");
@@ -292,15 +292,22 @@ class UsageIT extends ServerTest {
         }
     }
 
-    private static String superUserToken;
+    private static String superUserName;
 
+    /** A fresh access token of the realm's super-user (created once). */
     private static String superUser() {
-        if (superUserToken == null) superUserToken = realm.userWithRoles(Tokens.unique("su"), List.of("super-user"), List.of());
-        return superUserToken;
+        if (superUserName == null) {
+            String name = Tokens.unique("su");
+            String token = realm.userWithRoles(name, List.of("super-user"), List.of());
+            superUserName = name;
+            return token;
+        }
+        return TestRealm.password(realm.name, superUserName, "pw-" + superUserName);
     }
 
     @Test
     void bothDoorsAnswerAsGetDoes() {
+        String admin = TestRealm.masterAdminToken();
         Token token = Tokens.create(realm, "observer", List.of("*"), Map.of());
         assertEquals(200, usage(realm.adminTokens(), admin, token.id(), "days=1").status());
         Http.Response realmDoor = usage(realm.realmTokens(), superUser(), token.id(), "days=90");
