@@ -102,7 +102,7 @@ export const UsageChart = ({ usage }: { usage: Usage }) => {
       </svg>
       <figcaption className="pf-v5-u-font-size-sm" aria-hidden="true">
         {SERIES.map((series) => (
-          <span key={series} className="pf-v5-u-mr-md" style={{ whiteSpace: "nowrap" }}>
+          <span key={series} style={{ whiteSpace: "nowrap", marginRight: 16 }}>
             <span style={{ display: "inline-block", width: 10, height: 10, background: COLORS[series], marginRight: 4 }} />
             {t(`apiTokensUsage_${series}`)}
           </span>
@@ -120,12 +120,12 @@ export const UsageTable = ({ usage }: { usage: Usage }) => {
       <Caption>{t("apiTokensUsageTableCaption")}</Caption>
       <Thead>
         <Tr>
-          <Th>{t("apiTokensUsageDay")}</Th>
-          <Th>{t("apiTokensUsage_admitted")}</Th>
-          <Th>{t("apiTokensUsageTokenPath")}</Th>
-          <Th>{t("apiTokensUsageGatewayPath")}</Th>
+          <Th modifier="wrap">{t("apiTokensUsageDay")}</Th>
+          <Th modifier="wrap">{t("apiTokensUsage_admitted")}</Th>
+          <Th modifier="wrap">{t("apiTokensUsageTokenPath")}</Th>
+          <Th modifier="wrap">{t("apiTokensUsageGatewayPath")}</Th>
           {REFUSAL_REASONS.map((r) => (
-            <Th key={r}>{t(`apiTokensUsage_${r}`)}</Th>
+            <Th key={r} modifier="wrap">{t(`apiTokensUsage_${r}`)}</Th>
           ))}
         </Tr>
       </Thead>
