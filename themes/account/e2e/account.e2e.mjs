@@ -2,7 +2,7 @@
 // Started by AccountConsoleIT against the real Keycloak with the extension; the environment says where and who.
 // Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
 import assert from "node:assert/strict";
-import { env, keyLogin as keyGrant, launch, run, screenshots, step, walkStockPages } from "../../shared/e2e/harness.mjs";
+import { checkUsage, env, keyLogin as keyGrant, launch, run, screenshots, step, walkStockPages } from "../../shared/e2e/harness.mjs";
 
 const BASE = env("BASE_URL");
 const REALM = env("REALM");
@@ -164,6 +164,15 @@ await run(browser, async () => {
     await page.getByTestId("key-dialog-close").click();
     assert.equal((await keyLogin(key)).status, 401, "the old key is refused");
     assert.equal((await keyLogin(rotatedKey)).status, 200, "the new key works");
+  });
+
+  await step("shows the token's usage: chart and table with the numbers the API gives", async () => {
+    // three key logins (two with the first key, one with the rotated one); the first key refused after the
+    // rotation is a key no token has any more, and counts nowhere
+    const usage = await checkUsage(page, () => row(page, "acct-pipeline").getByTestId("show-usage").click(), 3);
+    assert.equal(usage.daily.at(-1).byPath.token, 3);
+    await shot(page, "account-07b-usage");
+    await page.getByTestId("usage-close").click();
   });
 
   await step("deletes after a confirmation about scripts: the row goes and the key is refused", async () => {

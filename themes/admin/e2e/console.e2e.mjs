@@ -2,7 +2,7 @@
 // Started by ConsoleIT against the real Keycloak with the extension; the environment says where.
 // Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
 import assert from "node:assert/strict";
-import { env, keyLogin as keyGrant, launch, run, screenshots, step, walkStockPages } from "../../shared/e2e/harness.mjs";
+import { checkUsage, env, keyLogin as keyGrant, launch, run, screenshots, step, walkStockPages } from "../../shared/e2e/harness.mjs";
 
 const BASE = env("BASE_URL");
 const REALM = env("REALM");
@@ -177,6 +177,19 @@ await run(browser, async () => {
     await note.waitFor();
     assert.match(await note.innerText(), /old key oat_.+ valid until/);
     await shot(page, "06c-previous-key-in-list");
+  });
+
+  await step("shows the token's usage: chart and table with the numbers the API gives", async () => {
+    // five key logins so far (two before the plain rotation, one with its key, two across the grace rotation);
+    // the old key refused after the plain rotation is a key no token has any more, and counts nowhere
+    const usage = await checkUsage(page, () => row("e2e-pipeline").getByTestId("show-usage").click(), 5);
+    assert.equal(usage.daily.at(-1).byPath.token, 5);
+    assert.equal(usage.recentAddresses.length, 1);
+    await shot(page, "06d-usage");
+    await page.getByTestId("usage-window").selectOption("7");
+    await page.getByTestId("usage-chart").locator("[data-testid^=usage-bar-]").nth(6).waitFor();
+    assert.equal(await page.getByTestId("usage-chart").locator("[data-testid^=usage-bar-]").count(), 7, "the 7-day window");
+    await page.getByTestId("usage-close").click();
   });
 
   await step("deletes: the row goes and the key is refused", async () => {

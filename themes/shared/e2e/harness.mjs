@@ -97,3 +97,45 @@ export async function run(browser, body) {
     await browser.close();
   }
 }
+
+/**
+ * Opens a token's usage view (`open` clicks its Usage link) until the API's answer counts `admitted` admitted
+ * uses (the server writes usage in batches), then checks that the chart and the table show exactly that answer:
+ * a bar per day of the window, each day's figures in its bar and its table row, and the recent addresses.
+ */
+export async function checkUsage(page, open, admitted) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [response] = await Promise.all([page.waitForResponse((r) => /\/org-api-tokens\/[^/?]+\/usage/.test(r.url())), open()]);
+    assert.equal(response.status(), 200, "GET /{id}/usage");
+    const usage = await response.json();
+    await page.getByTestId("usage-table").waitFor();
+    const total = usage.daily.reduce((sum, d) => sum + d.admitted, 0);
+    if (total < admitted && Date.now() < deadline) {
+      await page.getByTestId("usage-close").click();
+      await page.waitForTimeout(1000);
+      continue;
+    }
+    assert.equal(total, admitted, "admitted uses over the window");
+    const chart = page.getByTestId("usage-chart");
+    assert.equal(await chart.locator("[data-testid^=usage-bar-]").count(), usage.days, "a bar slot per day of the window");
+    const reasons = ["rate_limited", "address_not_allowed", "expired", "previous_key_expired", "exposed"];
+    for (const d of usage.daily) {
+      const refused = reasons.reduce((sum, r) => sum + d.refused[r], 0);
+      const bar = chart.getByTestId(`usage-bar-${d.day}`);
+      assert.equal(await bar.getAttribute("data-admitted"), String(d.admitted), `bar of ${d.day}: admitted`);
+      assert.equal(await bar.getAttribute("data-refused"), String(refused), `bar of ${d.day}: refused`);
+      assert.ok((await bar.locator("rect").count()) > 0, `bar of ${d.day} is drawn`);
+      const row = page.getByTestId(`usage-row-${d.day}`);
+      assert.equal(await row.getByTestId("usage-admitted").innerText(), String(d.admitted), `row of ${d.day}: admitted`);
+      assert.equal(await row.getByTestId("usage-token").innerText(), String(d.byPath.token), `row of ${d.day}: token endpoint`);
+      assert.equal(await row.getByTestId("usage-gateway").innerText(), String(d.byPath.gateway), `row of ${d.day}: gateway`);
+      for (const r of reasons) assert.equal(await row.getByTestId(`usage-${r}`).innerText(), String(d.refused[r]), `row of ${d.day}: ${r}`);
+    }
+    assert.equal(await page.locator("[data-testid^=usage-row-]").count(), usage.daily.length, "a table row per day with use");
+    for (const a of usage.recentAddresses) {
+      assert.equal(await page.getByTestId(`usage-address-${a.ip}`).getByTestId("usage-address-uses").innerText(), String(a.uses));
+    }
+    return usage;
+  }
+}

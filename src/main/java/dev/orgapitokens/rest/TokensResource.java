@@ -5,6 +5,7 @@ import dev.orgapitokens.service.ApiTokenService;
 import dev.orgapitokens.service.Caller;
 import dev.orgapitokens.service.TokenRefusal;
 import dev.orgapitokens.service.TokenRole;
+import dev.orgapitokens.service.TokenUsage;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -45,8 +46,11 @@ public class TokensResource {
     public record RoleChoice(String name, String displayName) {
     }
 
-    /** What a console needs before it draws the page. */
-    public record AccessInfo(boolean view, boolean manage, List<RoleChoice> roles) {
+    /**
+     * What a console needs before it draws the page. {@code expiryNoticeDays}: the first notice period
+     * of the realm's expiry notices (SPEC §9), so both consoles mark the tokens inside it; null when off.
+     */
+    public record AccessInfo(boolean view, boolean manage, List<RoleChoice> roles, Integer expiryNoticeDays) {
     }
 
     @GET
@@ -76,7 +80,8 @@ public class TokensResource {
     public AccessInfo access() {
         access.reader();
         List<RoleChoice> roles = Arrays.stream(TokenRole.values()).map(r -> new RoleChoice(r.roleName(), r.displayName())).toList();
-        return new AccessInfo(true, access.canWrite(), roles);
+        Integer firstNotice = service.settings().expiryNoticeDays().stream().max(Integer::compare).orElse(null);
+        return new AccessInfo(true, access.canWrite(), roles, firstNotice);
     }
 
     @GET
@@ -85,6 +90,17 @@ public class TokensResource {
     public ApiTokenRepresentation get(@PathParam("id") String id) {
         Caller caller = access.reader();
         return refusing(() -> service.get(caller, id));
+    }
+
+    /** The token's use per day and its last addresses (SPEC §10), for whoever may read the token. */
+    @GET
+    @Path("{id}/usage")
+    @Produces(MediaType.APPLICATION_JSON)
+    public TokenUsage.Report usage(@PathParam("id") String id, @QueryParam("days") String days) {
+        Caller caller = access.reader();
+        int window = UsageInput.days(days);
+        ApiTokenRepresentation token = refusing(() -> service.get(caller, id));
+        return TokenUsage.report(session, token.id(), window, Time.currentTimeMillis());
     }
 
     @PUT

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
+import org.keycloak.events.admin.AuthDetails;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
@@ -19,6 +20,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.organization.OrganizationProvider;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 /**
  * The token rules both REST front doors and the lifecycle listeners share: storage, service
@@ -102,6 +104,7 @@ public class ApiTokenService {
         token.setExpiresAt(input.expiresAt());
         token.setAllowedCidrs(StoredLists.write(input.allowedCidrs() == null ? List.of() : input.allowedCidrs()));
         token.setCreatedBy(caller.username());
+        token.setCreatedById(creatorIdInRealm(caller));
         token.setCreatedAt(now);
         token.setUpdatedAt(now);
         String key = ApiKeys.generate();
@@ -305,6 +308,38 @@ public class ApiTokenService {
                     + String.join(", ", new TreeSet<>(caller.organizations())));
         }
         return requireOrganization(caller.organizations().iterator().next());
+    }
+
+    /**
+     * The caller's user id when they are a user of this realm (a realm admin, a super-user on the
+     * realm path): the creator that lifecycle notices tell (SPEC §9). A master admin is not.
+     */
+    private String creatorIdInRealm(Caller caller) {
+        if (caller.events() == null) return null;
+        AuthDetails author = caller.events().getEvent().getAuthDetails();
+        return author != null && realm.getId().equals(author.getRealmId()) ? author.getUserId() : null;
+    }
+
+    /**
+     * Deletes a token that lifecycle notices found unused (SPEC §9), if it still is after its row is
+     * locked: {@code stillUnused} sees the latest committed state (a use since cancels the deletion).
+     * The admin event carries detail {@code reason: unused}. Returns whether it was deleted.
+     */
+    public boolean deleteUnused(String id, java.util.function.Predicate<ApiTokenEntity> stillUnused, AdminEventBuilder events) {
+        ApiTokenEntity token = store.findForUpdate(realm.getId(), id);
+        if (token == null || !stillUnused.test(token)) return false;
+        ApiTokenRepresentation deleted = ApiTokenRepresentation.of(token);
+        deleteWithIdentity(token);
+        LOG.infof("API token %s in realm %s was deleted: unused since %s", token.getId(), realm.getName(),
+                java.time.Instant.ofEpochMilli(token.lastActivity()));
+        events.operation(OperationType.DELETE)
+                .resource(RESOURCE_TYPE)
+                .resourcePath(RESOURCE_PATH, deleted.id())
+                .representation(deleted)
+                .detail("reason", "unused")
+                .success();
+        TokenMetrics.operation("delete");
+        return true;
     }
 
     private UserModel identity(ApiTokenEntity token) {

@@ -76,6 +76,7 @@ class ClusterIT {
                 .args("--cache=ispn", "--cache-stack=jdbc-ping",
                         "--cache-embedded-network-bind-address=127.0.0.1", "--cache-embedded-network-bind-port=" + jgroupsPort(),
                         "--spi-cache-embedded--default--node-name=" + name)
+                .args(KeycloakServer.FAST_USAGE)
                 .start();
     }
 
@@ -288,6 +289,33 @@ class ClusterIT {
         return r.json().get("active").asBoolean();
     }
 
+    /** Usage (SPEC §10): each node writes its own counts, adding to the same day row; the answer is their sum on either node. */
+    @Test
+    @Order(3)
+    void theUsageCountsOfBothNodesAddUp() {
+        Tokens.Token token = create("counted-on-both", "observer");
+        for (int i = 0; i < 3; i++) assertEquals(200, KeyLogin.withForm(nodeA.url(), REALM, token.key()).status());
+        for (int i = 0; i < 4; i++) assertEquals(200, KeyLogin.withForm(nodeB.url(), REALM, token.key()).status());
+        assertEquals(200, Gateway.get(Gateway.authorizeUrl(nodeB.url(), REALM, null), "X-API-Key", token.key()).status());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode usage;
+        do {
+            usage = Http.get(tokens(nodeB) + "/" + token.id() + "/usage?days=1", admin(nodeB)).json();
+            if (usage.get("daily").size() == 1 && usage.get("daily").get(0).get("admitted").asLong() == 8) break;
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        } while (System.nanoTime() < deadline);
+        JsonNode day = usage.get("daily").get(0);
+        assertEquals(8, day.get("admitted").asLong(), usage.toString());
+        assertEquals(7, day.get("byPath").get("token").asLong(), usage.toString());
+        assertEquals(1, day.get("byPath").get("gateway").asLong(), usage.toString());
+        assertEquals(usage, Http.get(tokens(nodeA) + "/" + token.id() + "/usage?days=1", admin(nodeA)).json(), "either node answers the same");
+    }
+
     /**
      * The realm policy set on node A holds on node B at once (realm cache invalidation), and the
      * per-token allowance is one for the cluster: logins spread over both nodes draw on it together.
@@ -313,6 +341,58 @@ class ClusterIT {
         noLimit.put("loginRateLimitPerHour", null);
         assertEquals(200, Http.putJson(tokens(nodeB) + "/settings", admin(nodeB), noLimit).status());
         assertLogsInWithRole(nodeA, token.key(), token.id(), "observer"); // lifted on B, holds on A
+    }
+
+    /**
+     * SPEC §9: each notice once, whatever the nodes. Both nodes run the lifecycle notices of the realm
+     * at the same moment, three times each: the realm's cluster-wide lock lets one work it at a time
+     * (the other answers 409 busy), and the notice's claim in the shared database lets it go out once.
+     */
+    @Test
+    @Order(4)
+    void twoNodesSendEachLifecycleNoticeOnce() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        com.icegreen.greenmail.util.GreenMail smtp = new com.icegreen.greenmail.util.GreenMail(
+                new com.icegreen.greenmail.util.ServerSetup(port, "127.0.0.1", com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try {
+            String admin = admin(nodeA);
+            assertEquals(204, Http.putJson(nodeA.url() + "/admin/realms/" + REALM, admin, Map.of("smtpServer",
+                    Map.of("host", "127.0.0.1", "port", String.valueOf(port), "from", "keycloak@example.test"))).status());
+            assertEquals(200, Http.putJson(tokens(nodeA) + "/settings", admin, Map.of("noticeEmails", List.of("ops@example.test"))).status());
+            for (int i = 0; i < 3; i++) {
+                Http.Response created = Http.postJson(tokens(nodeA), admin, Map.of("name", "expiring-" + i, "role", "observer",
+                        "sites", List.of("*"), "expiresAt", System.currentTimeMillis() + 2 * 86_400_000L));
+                assertEquals(201, created.status(), created.describe());
+            }
+            AtomicInteger sent = new AtomicInteger();
+            List<Thread> runs = new ArrayList<>();
+            ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+            for (KeycloakServer.DistributionServer node : List.of(nodeA, nodeB, nodeA, nodeB, nodeA, nodeB)) {
+                String bearer = admin(node);
+                Thread run = new Thread(() -> {
+                    Http.Response r = Http.send("POST", tokens(node) + "/notices/run", bearer, "application/json", "");
+                    if (r.status() == 200) sent.addAndGet(r.json().get("sent").asInt());
+                    else if (r.status() != 409) unexpected.add(r.describe());
+                });
+                runs.add(run);
+                run.start();
+            }
+            for (Thread run : runs) run.join();
+            assertTrue(unexpected.isEmpty(), "each run answers 200, or 409 while the other node works the realm: " + unexpected);
+            for (KeycloakServer.DistributionServer node : List.of(nodeA, nodeB)) {
+                Http.Response r = Http.send("POST", tokens(node) + "/notices/run", admin(node), "application/json", "");
+                assertEquals(200, r.status(), r.describe());
+                sent.addAndGet(r.json().get("sent").asInt());
+            }
+            assertEquals(3, sent.get(), "three notices, each sent by one node once");
+            assertEquals(3, smtp.getReceivedMessages().length, "three mails arrived");
+        } finally {
+            smtp.stop();
+        }
     }
 
     @Test

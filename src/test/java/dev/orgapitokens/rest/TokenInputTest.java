@@ -167,7 +167,22 @@ class TokenInputTest {
 
     static Stream<Arguments> badSettingsBodies() {
         return Stream.of(
-                row("{\"rateLimit\": 10}",                                          "rateLimit",    "Unknown field 'rateLimit': settings are maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients"),
+                row("{\"rateLimit\": 10}",                                          "rateLimit",    "Unknown field 'rateLimit': settings are maxLifetimeDays, loginRateLimitPerHour, maxTokens, deleteUnusedAfterDays, unusedNoticeDays, managementClients, expiryNoticeDays, noticeEmails"),
+                row("{\"expiryNoticeDays\": [0]}",                                 "expiryNoticeDays", "expiryNoticeDays must be an array of at most 5 distinct whole numbers of days from 1 to 365"),
+                row("{\"expiryNoticeDays\": [30, 14, 7, 3, 2, 1]}",                "expiryNoticeDays", "at most 5"),
+                row("{\"expiryNoticeDays\": [366]}",                               "expiryNoticeDays", "from 1 to 365"),
+                row("{\"expiryNoticeDays\": [7, 7]}",                              "expiryNoticeDays", "distinct"),
+                row("{\"expiryNoticeDays\": [1.5]}",                               "expiryNoticeDays", "whole numbers"),
+                row("{\"expiryNoticeDays\": 7}",                                   "expiryNoticeDays", "must be an array"),
+                row("{\"expiryNoticeDays\": null}",                                "expiryNoticeDays", "must be an array"),
+                row("{\"deleteUnusedAfterDays\": 0}",                              "deleteUnusedAfterDays", "deleteUnusedAfterDays must be a whole number from 1 to 3650, or null for never"),
+                row("{\"deleteUnusedAfterDays\": 3651}",                           "deleteUnusedAfterDays", "from 1 to 3650"),
+                row("{\"unusedNoticeDays\": 0}",                                   "unusedNoticeDays", "unusedNoticeDays must be a whole number from 1 to 365"),
+                row("{\"unusedNoticeDays\": null}",                                "unusedNoticeDays", "unusedNoticeDays must be a whole number from 1 to 365"),
+                row("{\"noticeEmails\": \"ops@example.test\"}",                    "noticeEmails", "noticeEmails must be an array of e-mail addresses"),
+                row("{\"noticeEmails\": [\"not an address\"]}",                    "noticeEmails", "'not an address' is not one"),
+                row("{\"noticeEmails\": [7]}",                                     "noticeEmails", "noticeEmails must hold e-mail addresses"),
+                row("{\"noticeEmails\": [\"a@example.test\", \"A@example.test\"]}", "noticeEmails", "listed twice"),
                 row("{\"managementClients\": \"admin-cli\"}",                       "managementClients", "managementClients must be an array of client ids"),
                 row("{\"managementClients\": [\"admin-cli\", \"admin-cli\"]}",      "managementClients", "Client 'admin-cli' is listed twice"),
                 row("{\"managementClients\": [\"\"]}",                              "managementClients", "managementClients must hold client ids"),
@@ -201,6 +216,14 @@ class TokenInputTest {
                 PolicyInput.apply(current, bytes("{\"loginRateLimitPerHour\":null,\"maxTokens\":1000000}")));
         assertEquals(new TokenPolicy(30, 5000, 7, List.of("admin-cli")), PolicyInput.apply(current, bytes("{\"managementClients\":[\"admin-cli\"]}")));
         assertEquals(current, PolicyInput.apply(current, bytes("{}")));
+        TokenPolicy notices = PolicyInput.apply(current, bytes("{\"expiryNoticeDays\":[1,30,7],\"deleteUnusedAfterDays\":365,"
+                + "\"unusedNoticeDays\":14,\"noticeEmails\":[\" ops@example.test \"]}"));
+        assertEquals(List.of(30, 7, 1), notices.expiryNoticeDays(), "kept largest first");
+        assertEquals(365, notices.deleteUnusedAfterDays());
+        assertEquals(14, notices.unusedNoticeDays());
+        assertEquals(List.of("ops@example.test"), notices.noticeEmails());
+        assertEquals(List.of(), PolicyInput.apply(current, bytes("{\"expiryNoticeDays\":[]}")).expiryNoticeDays(), "[] turns notices off");
+        assertNull(PolicyInput.apply(notices, bytes("{\"deleteUnusedAfterDays\":null}")).deleteUnusedAfterDays(), "null: never");
     }
 
     // ---- POST /{id}/rotate ----
