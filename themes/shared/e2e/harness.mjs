@@ -48,11 +48,25 @@ export const screenshots = (dir) => {
  */
 export async function walkStockPages(page, base, links, drawn, shot) {
   const problems = [];
+  const inFlight = new Set();
   const onError = (e) => problems.push(`script error: ${e.message}`);
+  const onRequest = (r) => r.url().startsWith(base) && inFlight.add(r);
+  const onDone = (r) => inFlight.delete(r);
   const onResponse = (r) => {
     if (r.url().startsWith(base) && r.status() >= 400) problems.push(`${r.status()} ${r.request().method()} ${r.url().slice(base.length)}`);
   };
+  /** Until no call to the server has been pending for half a second (a page's calls are answered, failed or not). */
+  const settled = async () => {
+    const deadline = Date.now() + 60_000;
+    for (let quiet = 0; quiet < 5 && Date.now() < deadline; ) {
+      await page.waitForTimeout(100);
+      quiet = inFlight.size === 0 ? quiet + 1 : 0;
+    }
+  };
   page.on("pageerror", onError);
+  page.on("request", onRequest);
+  page.on("requestfinished", onDone);
+  page.on("requestfailed", onDone);
   page.on("response", onResponse);
   try {
     for (const link of links) {
@@ -64,12 +78,15 @@ export async function walkStockPages(page, base, links, drawn, shot) {
         await shot(page, `${name}-not-drawn`);
         throw new Error(`the stock page of ${id} is not drawn: ${e.message.split("\n")[0]}`);
       });
-      await page.waitForLoadState("networkidle");
+      await settled();
       await shot(page, name);
       assert.deepEqual(problems.splice(0), [], `the stock page of ${id} loads cleanly`);
     }
   } finally {
     page.off("pageerror", onError);
+    page.off("request", onRequest);
+    page.off("requestfinished", onDone);
+    page.off("requestfailed", onDone);
     page.off("response", onResponse);
   }
 }
@@ -93,6 +110,12 @@ export async function run(browser, body) {
     console.error(redact(error?.message ?? error));
     console.error(redact(error?.stack ?? "").split("\n").slice(1, 6).join("\n"));
     process.exitCode = 1;
+    // What each open page showed when the step failed (the key field masked), beside the step's screenshots.
+    const dir = process.env.SCREENSHOT_DIR;
+    const pages = browser.contexts().flatMap((context) => context.pages());
+    for (const [i, page] of pages.entries()) {
+      if (dir) await page.screenshot({ path: `${dir}/FAILED-${i + 1}.png`, fullPage: true, mask: [page.getByTestId("new-key")] }).catch(() => undefined);
+    }
   } finally {
     await browser.close();
   }
