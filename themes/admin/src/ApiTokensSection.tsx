@@ -2,7 +2,7 @@ import { useRealm, ViewHeader } from "@keycloak/keycloak-admin-ui";
 import { useTokensAccess } from "@org-api-tokens/shared/access";
 import { Organization, Policy } from "@org-api-tokens/shared/api";
 import { TokensTable } from "@org-api-tokens/shared/TokensTable";
-import { Tab, Tabs, TabTitleText } from "@patternfly/react-core";
+import { PageSection, Tab, Tabs, TabTitleText } from "@patternfly/react-core";
 import { useEffect, useState } from "react";
 import { useRealmOrganizations } from "./api";
 import { PolicyForm } from "./PolicyForm";
@@ -30,14 +30,18 @@ export const ApiTokensSection = () => {
   return (
     <>
       <ViewHeader titleKey="apiTokens" subKey="apiTokensHelp" divider />
-      <Tabs activeKey={tab} onSelect={(_e, key) => setTab(key as "tokens" | "policy")} inset={{ default: "insetSm" }}>
-        <Tab eventKey="tokens" title={<TabTitleText>Tokens</TabTitleText>} data-testid="tab-tokens">
-          <TokensTable scope={realm} organizations={organizations} realmWideAllowed maxLifetimeDays={policy?.maxLifetimeDays} />
-        </Tab>
-        <Tab eventKey="policy" title={<TabTitleText>Policy</TabTitleText>} data-testid="tab-policy">
-          <PolicyForm policy={policy} canManage={!!access?.manage} onSave={async (values) => setPolicy(await api.updateSettings(values))} />
-        </Tab>
-      </Tabs>
+      {/* In a page section, as the stock console's tabbed pages are: bare in the page's column, the tab bar
+          shrank to nothing under a tab taller than the window (the Policy tab with the notice settings). */}
+      <PageSection variant="light" padding={{ default: "noPadding" }}>
+        <Tabs activeKey={tab} onSelect={(_e, key) => setTab(key as "tokens" | "policy")} inset={{ default: "insetSm" }}>
+          <Tab eventKey="tokens" title={<TabTitleText>Tokens</TabTitleText>} data-testid="tab-tokens">
+            <TokensTable scope={realm} organizations={organizations} realmWideAllowed maxLifetimeDays={policy?.maxLifetimeDays} />
+          </Tab>
+          <Tab eventKey="policy" title={<TabTitleText>Policy</TabTitleText>} data-testid="tab-policy">
+            <PolicyForm policy={policy} canManage={!!access?.manage} onSave={async (values) => setPolicy(await api.updateSettings(values))} />
+          </Tab>
+        </Tabs>
+      </PageSection>
     </>
   );
 };
