@@ -64,7 +64,7 @@ export async function walkStockPages(page, base, links, drawn, shot) {
         await shot(page, `${name}-not-drawn`);
         throw new Error(`the stock page of ${id} is not drawn: ${e.message.split("\n")[0]}`);
       });
-      await page.waitForLoadState("networkidle");
+      await page.waitForLoadState("networkidle", { timeout: 60_000 }); // a loaded CI machine answers slowly
       await shot(page, name);
       assert.deepEqual(problems.splice(0), [], `the stock page of ${id} loads cleanly`);
     }
