@@ -15,6 +15,9 @@ VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xm
 mvn -q -B pre-integration-test -DskipTests -Dskip.ui=true
 JAR=$(ls target/keycloak-org-api-tokens-*.jar | grep -v -- '-0.1.0.jar' | head -1)
 ARGS="$*"
+case " $ARGS " in
+  *" --profile "*) export JAVA_OPTS_APPEND="${JAVA_OPTS_APPEND:--Xms256m} -XX:FlightRecorderOptions=stackdepth=256" ;;
+esac
 exec mvn -q -B exec:java \
   -Dexec.mainClass=dev.orgapitokens.bench.Benchmark -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
   -Dexec.args="$ARGS" \

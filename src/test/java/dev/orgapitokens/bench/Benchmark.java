@@ -92,6 +92,7 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         List<String> rest = new ArrayList<>(List.of(args));
         boolean timing = rest.remove("--timing");
+        boolean profile = rest.remove("--profile");
         int requests = 2000;
         for (String arg : List.copyOf(rest)) {
             if (arg.startsWith("--requests=")) {
@@ -101,8 +102,8 @@ public final class Benchmark {
         }
         boolean tokensGiven = rest.stream().anyMatch(a -> a.startsWith("--tokens="));
         Options options = Options.parse(rest.toArray(String[]::new));
-        if (timing && !tokensGiven) {
-            options = new Options(200, options.rounds(), options.seconds(), options.connections(), options.badKeysPerSecond());
+        if ((timing || profile) && !tokensGiven) {
+            options = new Options(profile ? 2000 : 200, options.rounds(), options.seconds(), options.connections(), options.badKeysPerSecond());
         }
         Path work = Path.of("target/bench");
         try (KeycloakServer.DistributionServer server = KeycloakServer.DistributionServer.start(
@@ -110,6 +111,8 @@ public final class Benchmark {
             Benchmark bench = new Benchmark(server.url(), server.metricsUrl(), server::cpuTime);
             if (timing) {
                 new TimingBenchmark(bench).run(options.tokens(), requests, work);
+            } else if (profile) {
+                bench.profile(options, work, server.jvmPid());
             } else {
                 List<Figure> figures = bench.run(options);
                 print(figures, options);
@@ -260,6 +263,73 @@ public final class Benchmark {
                 unknownLookups == 0));
         figures.add(Figure.reference("JWKS (a Keycloak endpoint with a session) / unknown-path 404 throughput (floor, median)", median(jwksVs404)));
         return figures;
+    }
+
+    /**
+     * {@code bench/run.sh --profile}: each load alone under a JFR recording (settings "profile",
+     * started and stopped with jcmd on the server's JVM), in ABBA pairs (key grant, client_credentials,
+     * client_credentials, key grant; then authorize, 404, JWKS and back) of {@code --seconds} each,
+     * after a short warm-up; writes the recordings and {@code target/bench/profiles.md}, the
+     * summaries of {@link ProfileSummary}. JFR samples only threads that run, so the shares hold on a
+     * loaded machine too; the throughputs do not.
+     */
+    void profile(Options o, Path work, long pid) throws Exception {
+        String realm = realm("bench-profile-" + UUID.randomUUID().toString().substring(0, 6));
+        String secret = confidentialClient(realm);
+        log("seeding " + o.tokens() + " tokens (through the REST API)...");
+        String key = seed(realm, o.tokens(), o.connections());
+        Map<String, Supplier<HttpRequest>> loads = new LinkedHashMap<>();
+        loads.put("key-grant", () -> form(realm, KEY_GRANT + key));
+        loads.put("client-credentials", () -> form(realm, "grant_type=client_credentials&client_id=bench-cc&client_secret=" + secret));
+        loads.put("authorize", () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/org-api-tokens/authorize?role=observer"))
+                .header("X-API-Key", key).build());
+        loads.put("not-found", () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/no-such-path")).build());
+        loads.put("jwks", () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/protocol/openid-connect/certs")).build());
+        Map<String, Integer> expected = Map.of("not-found", 404);
+        for (int pass = 1; pass <= 3; pass++) {
+            for (Map.Entry<String, Supplier<HttpRequest>> load : loads.entrySet()) {
+                load(load.getValue(), o.connections(), Math.max(1, o.seconds() / 3), expected.getOrDefault(load.getKey(), 200));
+            }
+            log("warming up: pass " + pass + " of 3");
+        }
+        List<String> schedule = List.of("key-grant", "client-credentials", "client-credentials", "key-grant",
+                "authorize", "not-found", "jwks", "jwks", "not-found", "authorize");
+        Map<String, List<Path>> recordings = new LinkedHashMap<>();
+        Map<String, List<Round>> rounds = new LinkedHashMap<>();
+        for (String name : schedule) {
+            List<Path> files = recordings.computeIfAbsent(name, k -> new ArrayList<>());
+            Path jfr = work.resolve("profile-" + name + "-" + (files.size() + 1) + ".jfr").toAbsolutePath();
+            jcmd(pid, "JFR.start", "name=" + name, "settings=profile", "filename=" + jfr);
+            Round round = load(loads.get(name), o.connections(), o.seconds(), expected.getOrDefault(name, 200));
+            jcmd(pid, "JFR.stop", "name=" + name);
+            files.add(jfr);
+            rounds.computeIfAbsent(name, k -> new ArrayList<>()).add(round);
+            log(String.format(Locale.ROOT, "profile %s: %.0f/s p99 %.1f ms, server cpu %.3f ms per request", name, round.throughput(),
+                    round.p99Millis(), round.serverCpuMillisPerRequest()));
+        }
+        StringBuilder summaries = new StringBuilder(String.format(Locale.ROOT,
+                "# JFR profiles: %d tokens, each load alone in 2 windows of %d s (ABBA) on %d connections, %d cores%n%n", o.tokens(),
+                o.seconds(), o.connections(), Runtime.getRuntime().availableProcessors()));
+        for (Map.Entry<String, List<Path>> entry : recordings.entrySet()) {
+            String name = entry.getKey();
+            long requests = 0;
+            for (Round r : rounds.get(name)) {
+                requests += r.requests();
+                summaries.append(String.format(Locale.ROOT, "%s window: %.0f requests/s, p99 %.1f ms, server CPU %.3f ms per request%n",
+                        name, r.throughput(), r.p99Millis(), r.serverCpuMillisPerRequest()));
+            }
+            summaries.append('\n').append(ProfileSummary.summarize(name, entry.getValue(), requests));
+        }
+        Files.writeString(work.resolve("profiles.md"), summaries);
+        log("profiles: " + work.resolve("profiles.md").toAbsolutePath());
+    }
+
+    private static void jcmd(long pid, String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+        args.addAll(List.of(command));
+        Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", args) + ": " + out);
     }
 
     /**
