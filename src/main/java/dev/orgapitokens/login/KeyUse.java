@@ -18,8 +18,10 @@ public record KeyUse(Outcome outcome, String tokenId, String role, List<String> 
     public enum Outcome {
         SUCCESS, MALFORMED, UNKNOWN, PREVIOUS_KEY_EXPIRED, EXPIRED, EXPOSED, ADDRESS_NOT_ALLOWED, SERVICE_IDENTITY_MISSING, SERVICE_IDENTITY_ALTERED, RATE_LIMITED;
 
+        private final String tag = name().toLowerCase(Locale.ROOT); // once, not per key use
+
         public String tag() {
-            return name().toLowerCase(Locale.ROOT);
+            return tag;
         }
     }
 
