@@ -22,4 +22,5 @@ exec mvn -q -B exec:java \
   -Dexec.mainClass=dev.orgapitokens.bench.Benchmark -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
   -Dexec.args="$ARGS" \
   -Dkeycloak.home="target/keycloak-dist/keycloak-$VERSION" -Dextension.jar="$JAR" \
-  -Dkeycloak.db="${KEYCLOAK_DB:-dev-file}" -Dtest.work.dir=target/bench
+  -Dkeycloak.db="${KEYCLOAK_DB:-dev-file}" -Dtest.work.dir=target/bench \
+  -Dkeycloak.version="$VERSION" -Dbench.args="$ARGS" -Dbench.results=bench/results

@@ -42,7 +42,11 @@ public final class ProfileSummary {
             "org.keycloak.protocol.oidc.endpoints.TokenEndpoint.processGrantRequest",
             "dev.orgapitokens.login.GatewayCheck.answer",
             "dev.orgapitokens.login.KeyVerifier.verify",
-            "dev.orgapitokens.login.KeyLoginSession.open");
+            "dev.orgapitokens.login.KeyVerifier.decide",
+            "dev.orgapitokens.login.KeyLoginSession.open",
+            "org.keycloak.models.cache.infinispan.UserCacheSession.getUserById",
+            "org.keycloak.events.EventBuilder.success",
+            "org.keycloak.services.DefaultKeycloakSession.close");
 
     private ProfileSummary() {
     }
