@@ -11,9 +11,17 @@ import {
 import { FormEvent, useEffect, useState } from "react";
 import { Policy, PolicyUpdate } from "@org-api-tokens/shared/api";
 import { FieldHelper, FormError, formError } from "@org-api-tokens/shared/FormErrors";
+import {
+  NOTICE_FIELDS,
+  NoticeField,
+  NoticeSettings,
+  NoticeValues,
+  noticeUpdate,
+  noticeValues,
+} from "@org-api-tokens/shared/NoticeSettings";
 
 type Field = keyof Policy;
-type Figure = Exclude<Field, "managementClients">;
+type Figure = Exclude<Field, "managementClients" | NoticeField>;
 
 const FIGURES: { field: Figure; label: string; help: string }[] = [
   {
@@ -55,7 +63,8 @@ type PolicyFormProps = {
 
 /** The realm policy of SPEC §4 /settings: read by viewers, changed by managers. */
 export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
-  const [values, setValues] = useState<Record<Field, string>>();
+  const [values, setValues] = useState<Record<Figure | "managementClients", string>>();
+  const [notices, setNotices] = useState<NoticeValues>();
   const [error, setError] = useState<FormError<Field>>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -68,10 +77,11 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         maxTokens: toText(policy.maxTokens),
         managementClients: policy.managementClients.join(", "),
       });
+      setNotices(noticeValues(policy));
     }
   }, [policy]);
 
-  if (!values) return <Spinner />;
+  if (!values || !notices) return <Spinner />;
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -84,10 +94,11 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         loginRateLimitPerHour: fromText(values.loginRateLimitPerHour),
         maxTokens: fromText(values.maxTokens),
         managementClients: toClients(values.managementClients),
+        ...noticeUpdate(notices),
       });
       setSaved(true);
     } catch (e) {
-      setError(formError(e, [...FIGURES.map((f) => f.field), "managementClients"]));
+      setError(formError<Field>(e, [...FIGURES.map((f) => f.field), "managementClients", ...NOTICE_FIELDS]));
     } finally {
       setBusy(false);
     }
@@ -127,6 +138,7 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
             testId="policy-error-managementClients"
           />
         </FormGroup>
+        <NoticeSettings values={notices} canManage={canManage} error={error} onChange={setNotices} />
         {canManage && (
           <ActionGroup>
             <Button type="submit" data-testid="policy-save" isLoading={busy} isDisabled={busy}>

@@ -28,6 +28,7 @@ import { useTranslation } from "react-i18next";
 import { useTokensAccess } from "./access";
 import { ApiToken, errorText, Organization } from "./api";
 import { ConfirmDialog, KeyDialog, TokenFormDialog, RotateDialog } from "./TokenDialogs";
+import { expiresSoon } from "./NoticeSettings";
 
 const formatTime = (millis: number | null) => (millis ? new Date(millis).toLocaleString() : "—");
 
@@ -284,7 +285,14 @@ export const TokensTable = ({ scope, organizations, realmWideAllowed, maxLifetim
                     <Td dataLabel={t("apiTokensCreatedBy")}>{token.createdBy ?? "—"}</Td>
                     <Td dataLabel={t("apiTokensCreated")}>{formatTime(token.createdAt)}</Td>
                     <Td dataLabel={t("apiTokensLastUsed")}>{formatTime(token.lastUsedAt)}</Td>
-                    <Td dataLabel={t("apiTokensExpires")}>{token.expiresAt ? formatTime(token.expiresAt) : t("apiTokensNever")}</Td>
+                    <Td dataLabel={t("apiTokensExpires")}>
+                      {token.expiresAt ? formatTime(token.expiresAt) : t("apiTokensNever")}{" "}
+                      {expiresSoon(token.expiresAt, access?.expiryNoticeDays) && (
+                        <Label color="orange" isCompact data-testid="expiring-badge">
+                          {t("apiTokensExpiringSoon")}
+                        </Label>
+                      )}
+                    </Td>
                     {canManage && (
                       <Td isActionCell>
                         <ActionsColumn

@@ -34,7 +34,13 @@ export type TokenInput = {
 export type Role = { name: string; displayName: string };
 
 /** GET /access: what the caller may do, and the roles a token can carry (the one list of them). */
-export type Access = { view: boolean; manage: boolean; roles: Role[] };
+export type Access = {
+  view: boolean;
+  manage: boolean;
+  roles: Role[];
+  /** The first notice period of the realm's expiry notices (days), null when they are off: the list marks tokens inside it. */
+  expiryNoticeDays?: number | null;
+};
 
 /** The realm policy (GET/PUT /settings, admin path only); null means no limit. */
 export type Policy = {
@@ -43,10 +49,24 @@ export type Policy = {
   maxTokens: number | null;
   /** Client ids whose access tokens may use the realm path. */
   managementClients: string[];
+  /** Lifecycle notices (SPEC §9): days before expiry at which mails go out, largest first; [] = off. */
+  expiryNoticeDays: number[];
+  /** Unused tokens are deleted after this many days (null = never), after a notice this many days before. */
+  deleteUnusedAfterDays: number | null;
+  unusedNoticeDays: number;
+  /** Extra recipients of every notice. */
+  noticeEmails: string[];
 };
 
-/** A PUT /settings body: figures as typed (the server names the field of a bad one). */
-export type PolicyUpdate = Record<Exclude<keyof Policy, "managementClients">, number | string | null> & { managementClients: string[] };
+/** The policy's lists; the rest are figures. */
+type PolicyList = "managementClients" | "expiryNoticeDays" | "noticeEmails";
+
+/** A PUT /settings body: figures and list items as typed (the server names the field of a bad one). */
+export type PolicyUpdate = Record<Exclude<keyof Policy, PolicyList>, number | string | null> & {
+  managementClients: string[];
+  expiryNoticeDays: (number | string)[];
+  noticeEmails: string[];
+};
 
 export type Organization = { id: string; name: string; alias?: string };
 

@@ -46,7 +46,17 @@ public class ApiKeyAuthenticator extends AbstractDirectGrantAuthenticator {
         context.getAuthenticationSession().setClientNote(AuthenticationManager.USER_SESSION_PERSISTENT_STATE,
                 UserSessionModel.SessionPersistenceState.TRANSIENT.toString());
         LoginNotes.write(context.getAuthenticationSession(), use);
-        context.setUser(use.identity());
+        // The identity is a service account, which Keycloak refuses in any flow (context.setUser checks
+        // that): the key authenticated it here, so it is set on the authentication session directly, as
+        // Keycloak's client_credentials grant sets its service account. An earlier user of an
+        // operator's own flow must be this one.
+        UserModel earlier = context.getAuthenticationSession().getAuthenticatedUser();
+        if (earlier != null && !earlier.getId().equals(use.identity().getId())) {
+            context.getEvent().detail(REASON_DETAIL, "user_conflict").error(Errors.DIFFERENT_USER_AUTHENTICATED);
+            context.failure(AuthenticationFlowError.USER_CONFLICT, KeyRefusals.invalidKey());
+            return;
+        }
+        context.getAuthenticationSession().setAuthenticatedUser(use.identity());
         context.success();
     }
 

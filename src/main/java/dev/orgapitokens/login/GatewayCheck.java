@@ -59,6 +59,14 @@ public final class GatewayCheck {
     public static Response answer(KeycloakSession session, RealmModel realm, Request request) {
         // every answer has an empty body and no media type (Keycloak's token revocation endpoint does the same)
         session.getProvider(SecurityHeadersProvider.class).options().allowEmptyContentType();
+        // a disabled realm or login client refuses every key before any key work, and before any kept JWT
+        String closed = LoginClient.refusal(realm);
+        if (closed != null) {
+            new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.LOGIN)
+                    .client(ServiceIdentities.LOGIN_CLIENT_ID).detail(Details.AUTH_METHOD, ApiKeyGrantType.AUTH_METHOD)
+                    .detail(GATEWAY_DETAIL, "authorize").error(closed);
+            return unauthorized(realm);
+        }
         String key = PresentedKey.fromGateway(request.apiKeyHeader(), request.authorization());
         String remoteAddress = session.getContext().getConnection().getRemoteAddr();
         KeyUse use = KeyVerifier.verify(session, realm, key, remoteAddress, TokenMetrics.Path.GATEWAY);

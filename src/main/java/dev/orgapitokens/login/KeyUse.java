@@ -16,7 +16,8 @@ public record KeyUse(Outcome outcome, String tokenId, String role, List<String> 
 
     /** Why a key was refused, or SUCCESS; login events and metrics record {@link #tag()}, the caller never sees it. */
     public enum Outcome {
-        SUCCESS, MALFORMED, UNKNOWN, PREVIOUS_KEY_EXPIRED, EXPIRED, EXPOSED, ADDRESS_NOT_ALLOWED, SERVICE_IDENTITY_MISSING, SERVICE_IDENTITY_ALTERED, RATE_LIMITED;
+        SUCCESS, MALFORMED, UNKNOWN, PREVIOUS_KEY_EXPIRED, EXPIRED, EXPOSED, ADDRESS_NOT_ALLOWED, SERVICE_IDENTITY_MISSING, SERVICE_IDENTITY_ALTERED, COMPOSITE_ROLE,
+        RATE_LIMITED;
 
         private final String tag = name().toLowerCase(Locale.ROOT); // once, not per key use
 

@@ -6,7 +6,9 @@ import dev.orgapitokens.login.VerifiedKeys.Snapshot;
 import dev.orgapitokens.model.ApiTokenEntity;
 import dev.orgapitokens.model.ApiTokenStore;
 import dev.orgapitokens.service.Cidr;
+import dev.orgapitokens.service.CompositeRoles;
 import dev.orgapitokens.service.TokenMetrics;
+import dev.orgapitokens.service.TokenRole;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -69,6 +71,9 @@ public final class KeyVerifier {
                     + " a way in besides the key; remove it (or delete the token)", id, realm.getName());
             return KeyUse.refused(Outcome.SERVICE_IDENTITY_ALTERED, id, previousKey);
         }
+        // a role that holds other roles would hand them to the key (SPEC §4); the realm cache answers
+        TokenRole role = TokenRole.byName(token.role()).orElse(null);
+        if (role != null && CompositeRoles.refuses(realm, role)) return KeyUse.refused(Outcome.COMPOSITE_ROLE, id, previousKey);
         long retryAfter = LoginRateLimiter.acquire(session, realm, id);
         if (retryAfter > 0) return new KeyUse(Outcome.RATE_LIMITED, id, null, null, null, null, previousKey, null, retryAfter);
         Long keyExpiresAt = previousKey ? earliest(token.expiresAt(), token.previousKeyExpiresAt()) : token.expiresAt();
@@ -87,6 +92,6 @@ public final class KeyVerifier {
     }
 
     static boolean addressAllowed(List<String> cidrs, String remoteAddress) {
-        return cidrs.isEmpty() || cidrs.stream().anyMatch(c -> Cidr.parse(c).contains(remoteAddress));
+        return cidrs.isEmpty() || Cidr.anyContains(cidrs, remoteAddress);
     }
 }

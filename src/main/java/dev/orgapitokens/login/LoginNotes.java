@@ -27,6 +27,11 @@ final class LoginNotes {
         if (use.expiresAt() != null) authSession.setUserSessionNote(EXPIRES_AT, use.expiresAt().toString());
     }
 
+    /** Whether this authentication is a key login (the password form's authenticator proved the key). */
+    static boolean provedByKey(AuthenticationSessionModel authSession) {
+        return authSession.getUserSessionNotes().containsKey(TOKEN_ID);
+    }
+
     /** The token id of a key login, or null for any other login. */
     static String tokenId(UserSessionModel userSession) {
         return userSession.getNote(TOKEN_ID);

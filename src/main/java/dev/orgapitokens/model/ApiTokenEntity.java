@@ -92,6 +92,29 @@ public class ApiTokenEntity {
     @Column(name = "PREVIOUS_KEY_LAST_USED_AT")
     private Long previousKeyLastUsedAt;
 
+    /** The creator's user id, when they are a user of the token's realm (set since changeset 1.4). */
+    @Column(name = "CREATED_BY_ID", length = 36)
+    private String createdById;
+
+    /*
+     * Lifecycle notices (SPEC §9). Written only by ApiTokenStore's conditional updates (never from
+     * entity state), so an edit of the token that loaded it earlier cannot undo a notice's record.
+     */
+
+    /** The expiresAt the expiry notices were about, and the nearest threshold told. */
+    @Column(name = "EXPIRY_NOTICE_FOR", insertable = false, updatable = false)
+    private Long expiryNoticeFor;
+
+    @Column(name = "EXPIRY_NOTICE_DAYS", insertable = false, updatable = false)
+    private Integer expiryNoticeDays;
+
+    /** The last use (or creation) the unused-token notice was about, and the deletion time it announced. */
+    @Column(name = "UNUSED_NOTICE_FOR", insertable = false, updatable = false)
+    private Long unusedNoticeFor;
+
+    @Column(name = "UNUSED_DELETE_AT", insertable = false, updatable = false)
+    private Long unusedDeleteAt;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
@@ -138,6 +161,21 @@ public class ApiTokenEntity {
     public void setPreviousKeyExpiresAt(Long previousKeyExpiresAt) { this.previousKeyExpiresAt = previousKeyExpiresAt; }
     public Long getPreviousKeyLastUsedAt() { return previousKeyLastUsedAt; }
     public void setPreviousKeyLastUsedAt(Long previousKeyLastUsedAt) { this.previousKeyLastUsedAt = previousKeyLastUsedAt; }
+
+    public String getCreatedById() { return createdById; }
+    public void setCreatedById(String createdById) { this.createdById = createdById; }
+    public Long getExpiryNoticeFor() { return expiryNoticeFor; }
+    public Integer getExpiryNoticeDays() { return expiryNoticeDays; }
+    public Long getUnusedNoticeFor() { return unusedNoticeFor; }
+    public Long getUnusedDeleteAt() { return unusedDeleteAt; }
+
+    /** When the token was last used with either key, or created if never: what "unused" counts from (SPEC §9). */
+    public long lastActivity() {
+        long last = createdAt;
+        if (lastUsedAt != null) last = Math.max(last, lastUsedAt);
+        if (previousKeyLastUsedAt != null) last = Math.max(last, previousKeyLastUsedAt);
+        return last;
+    }
 
     /** Whether the previous key still works at {@code now}. */
     public boolean previousKeyWorksAt(long now) {

@@ -199,6 +199,75 @@ public class ApiTokenStore {
                 .setParameter("usedAt", usedAt).setParameter("id", id).executeUpdate();
     }
 
+    /* Lifecycle notices (SPEC §9). Candidates are read in pages by id (keyset paging: each page starts
+       after the last id of the one before), so a run reads a bounded batch per transaction and never
+       reads a token twice. The notice columns are written only by the conditional updates below: a
+       claim succeeds on one node only, and once per token and threshold. */
+
+    /** The realms that hold any token: the lifecycle task visits only these. */
+    public List<String> realmsWithTokens() {
+        return em().createQuery("select distinct t.realmId from ApiTokenEntity t", String.class).getResultList();
+    }
+
+    /**
+     * Tokens of the realm that expire after {@code now} and by {@code horizon} and have not yet been
+     * told {@code nearestDays} (the smallest threshold) for their present expiry.
+     */
+    public List<ApiTokenEntity> expiryCandidates(String realmId, long now, long horizon, int nearestDays, String afterId, int max) {
+        return em().createQuery("select t from ApiTokenEntity t where t.realmId = :realmId and t.expiresAt > :now"
+                        + " and t.expiresAt <= :horizon and t.id > :afterId and (t.expiryNoticeFor is null"
+                        + " or t.expiryNoticeFor <> t.expiresAt or t.expiryNoticeDays > :nearest) order by t.id", ApiTokenEntity.class)
+                .setParameter("realmId", realmId).setParameter("now", now).setParameter("horizon", horizon)
+                .setParameter("afterId", afterId).setParameter("nearest", nearestDays)
+                .setMaxResults(max).getResultList();
+    }
+
+    /** Tokens of the realm neither used nor created since {@code cutoff} (the current key's use; the caller checks the previous key's). */
+    public List<ApiTokenEntity> unusedCandidates(String realmId, long cutoff, String afterId, int max) {
+        return em().createQuery("select t from ApiTokenEntity t where t.realmId = :realmId"
+                        + " and coalesce(t.lastUsedAt, t.createdAt) <= :cutoff and t.id > :afterId order by t.id", ApiTokenEntity.class)
+                .setParameter("realmId", realmId).setParameter("cutoff", cutoff).setParameter("afterId", afterId)
+                .setMaxResults(max).getResultList();
+    }
+
+    /**
+     * Records that the token was told {@code days} before its expiry {@code expiresAt}, unless its
+     * expiry changed meanwhile or a node already told it that or a nearer threshold: 1 when this
+     * call claimed the notice, 0 otherwise.
+     */
+    public int claimExpiryNotice(String id, long expiresAt, int days) {
+        return em().createQuery("update ApiTokenEntity t set t.expiryNoticeFor = :expiresAt, t.expiryNoticeDays = :days"
+                        + " where t.id = :id and t.expiresAt = :expiresAt and (t.expiryNoticeFor is null"
+                        + " or t.expiryNoticeFor <> :expiresAt or t.expiryNoticeDays > :days)")
+                .setParameter("expiresAt", expiresAt).setParameter("days", days).setParameter("id", id).executeUpdate();
+    }
+
+    /** Gives a claimed expiry notice back (its mail could not be sent), so that the next run tries again. */
+    public int releaseExpiryNotice(String id, long expiresAt, int days, Long previousFor, Integer previousDays) {
+        return em().createQuery("update ApiTokenEntity t set t.expiryNoticeFor = :previousFor, t.expiryNoticeDays = :previousDays"
+                        + " where t.id = :id and t.expiryNoticeFor = :expiresAt and t.expiryNoticeDays = :days")
+                .setParameter("previousFor", previousFor).setParameter("previousDays", previousDays)
+                .setParameter("id", id).setParameter("expiresAt", expiresAt).setParameter("days", days).executeUpdate();
+    }
+
+    /**
+     * Records the unused-token notice about the last activity {@code lastActivity}, announcing the
+     * deletion at {@code deleteAt}, unless a node already told it about that same activity.
+     */
+    public int claimUnusedNotice(String id, long lastActivity, long deleteAt) {
+        return em().createQuery("update ApiTokenEntity t set t.unusedNoticeFor = :lastActivity, t.unusedDeleteAt = :deleteAt"
+                        + " where t.id = :id and (t.unusedNoticeFor is null or t.unusedNoticeFor <> :lastActivity)")
+                .setParameter("lastActivity", lastActivity).setParameter("deleteAt", deleteAt).setParameter("id", id).executeUpdate();
+    }
+
+    /** Gives a claimed unused-token notice back (its mail could not be sent): no deletion before a notice went out. */
+    public int releaseUnusedNotice(String id, long lastActivity, Long previousFor, Long previousDeleteAt) {
+        return em().createQuery("update ApiTokenEntity t set t.unusedNoticeFor = :previousFor, t.unusedDeleteAt = :previousDeleteAt"
+                        + " where t.id = :id and t.unusedNoticeFor = :lastActivity")
+                .setParameter("previousFor", previousFor).setParameter("previousDeleteAt", previousDeleteAt)
+                .setParameter("id", id).setParameter("lastActivity", lastActivity).executeUpdate();
+    }
+
     public int deleteByRealm(String realmId) {
         return em().createQuery("delete from ApiTokenEntity t where t.realmId = :realmId")
                 .setParameter("realmId", realmId).executeUpdate();

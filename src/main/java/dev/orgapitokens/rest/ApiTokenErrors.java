@@ -40,6 +40,11 @@ public final class ApiTokenErrors {
         return error(Status.REQUEST_ENTITY_TOO_LARGE, "request_too_large", "The request body is larger than " + (limit / 1024) + " KiB", null);
     }
 
+    /** 409: the lifecycle notices of the realm are being worked on right now (by another node, or another run). */
+    public static ErrorResponseException busy(String description) {
+        return error(Status.CONFLICT, "busy", description, null);
+    }
+
     /** Every call on a Keycloak line the extension does not support (SPEC §1). */
     public static ErrorResponseException unavailable(String description) {
         return error(Status.SERVICE_UNAVAILABLE, "unsupported_keycloak_version", description, null);

@@ -4,6 +4,7 @@ import dev.orgapitokens.login.KeyRefusals;
 import dev.orgapitokens.login.KeyUse;
 import dev.orgapitokens.login.KeyVerifier;
 import dev.orgapitokens.login.KnownKeys;
+import dev.orgapitokens.login.LoginClient;
 import dev.orgapitokens.login.PresentedKey;
 import dev.orgapitokens.service.Caller;
 import dev.orgapitokens.service.TokenMetrics;
@@ -32,15 +33,19 @@ public class RealmTokensResource extends TokensResource {
         super(session, realm, new RealmAccess(session, realm));
     }
 
-    /** 200 with the token (never the key) when the key may be used from here; else the same 401 as a key login. */
+    /**
+     * 200 with the key holder's view of the token (never the key, its creator or its address ranges)
+     * when the key may be used from here; else the same 401 as a key login.
+     */
     @GET
     @Path("self")
     @Produces(MediaType.APPLICATION_JSON)
     public Response self(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(PresentedKey.HEADER) String apiKey) {
+        if (LoginClient.refusal(realm) != null) return KeyRefusals.invalidKey(); // as the token endpoint, while disabled
         String key = PresentedKey.from(null, apiKey, authorization);
         KeyUse use = KeyVerifier.verify(session, realm, key, session.getContext().getConnection().getRemoteAddr(), TokenMetrics.Path.GATEWAY);
         if (!use.admitted()) return KeyRefusals.of(use);
-        return Response.ok(refusing(() -> service.get(use.tokenId())), MediaType.APPLICATION_JSON_TYPE)
+        return Response.ok(refusing(() -> service.getForKeyHolder(use.tokenId())), MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store").build();
     }
 

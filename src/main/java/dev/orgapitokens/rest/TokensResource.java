@@ -45,8 +45,11 @@ public class TokensResource {
     public record RoleChoice(String name, String displayName) {
     }
 
-    /** What a console needs before it draws the page. */
-    public record AccessInfo(boolean view, boolean manage, List<RoleChoice> roles) {
+    /**
+     * What a console needs before it draws the page. {@code expiryNoticeDays}: the first notice period
+     * of the realm's expiry notices (SPEC §9), so both consoles mark the tokens inside it; null when off.
+     */
+    public record AccessInfo(boolean view, boolean manage, List<RoleChoice> roles, Integer expiryNoticeDays) {
     }
 
     @GET
@@ -76,7 +79,8 @@ public class TokensResource {
     public AccessInfo access() {
         access.reader();
         List<RoleChoice> roles = Arrays.stream(TokenRole.values()).map(r -> new RoleChoice(r.roleName(), r.displayName())).toList();
-        return new AccessInfo(true, access.canWrite(), roles);
+        Integer firstNotice = service.settings().expiryNoticeDays().stream().max(Integer::compare).orElse(null);
+        return new AccessInfo(true, access.canWrite(), roles, firstNotice);
     }
 
     @GET

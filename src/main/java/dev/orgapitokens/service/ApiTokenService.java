@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
+import org.keycloak.events.admin.AuthDetails;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
@@ -19,6 +20,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.organization.OrganizationProvider;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 /**
  * The token rules both REST front doors and the lifecycle listeners share: storage, service
@@ -63,11 +65,14 @@ public class ApiTokenService {
         return ApiTokenRepresentation.of(token);
     }
 
-    /** The token a key just proved (the gateway's {@code /self}); no caller check: the key was the credential. */
-    public ApiTokenRepresentation get(String id) {
+    /**
+     * The token a key just proved (the gateway's {@code /self}), in the key holder's reduced view; no
+     * caller check: the key was the credential.
+     */
+    public KeyHolderView getForKeyHolder(String id) {
         ApiTokenEntity token = store.find(realm.getId(), id);
         if (token == null) throw TokenRefusal.notFound();
-        return ApiTokenRepresentation.of(token);
+        return KeyHolderView.of(token);
     }
 
     public ApiTokenRepresentation create(Caller caller, TokenChanges input) {
@@ -75,6 +80,7 @@ public class ApiTokenService {
         OrganizationModel organization = organizationFor(caller, input.organizationId());
         String organizationId = organization == null ? null : organization.getId();
         caller.organizationWriteCheck().accept(organizationId);
+        input.role().requireAssignableIn(realm);
         caller.roleGrantCheck().accept(input.role());
         TokenPolicy policy = TokenPolicy.of(realm);
         policy.checkLifetime(input.expiresAt(), now);
@@ -98,6 +104,7 @@ public class ApiTokenService {
         token.setExpiresAt(input.expiresAt());
         token.setAllowedCidrs(StoredLists.write(input.allowedCidrs() == null ? List.of() : input.allowedCidrs()));
         token.setCreatedBy(caller.username());
+        token.setCreatedById(creatorIdInRealm(caller));
         token.setCreatedAt(now);
         token.setUpdatedAt(now);
         String key = ApiKeys.generate();
@@ -120,13 +127,17 @@ public class ApiTokenService {
             throw TokenRefusal.invalid("organizationId", "organizationId cannot be changed; create a new token in the other organization");
         }
         TokenPolicy.of(realm).checkLifetime(input.expiresAtSet() ? input.expiresAt() : token.getExpiresAt(), Time.currentTimeMillis());
+        boolean roleChanged = input.role() != null && !input.role().roleName().equals(token.getRole());
+        if (roleChanged) input.role().requireAssignableIn(realm);
+        TokenReach reach = TokenReach.of(token, input);
+        // Giving a token a role, or more reach with its role, needs the permission to map that role (SPEC §4).
+        if (roleChanged) caller.roleGrantCheck().accept(input.role());
+        else if (reach.widened()) caller.roleGrantCheck().accept(TokenRole.byName(token.getRole()).orElseThrow());
         if (input.name() != null) applyName(token, input.name());
         boolean sitesChanged = input.sites() != null && !StoredLists.write(input.sites()).equals(token.getSites());
         if (input.sites() != null) token.setSites(StoredLists.write(input.sites()));
         if (input.expiresAtSet()) token.setExpiresAt(input.expiresAt());
         if (input.allowedCidrsSet()) token.setAllowedCidrs(StoredLists.write(input.allowedCidrs()));
-        boolean roleChanged = input.role() != null && !input.role().roleName().equals(token.getRole());
-        if (roleChanged) caller.roleGrantCheck().accept(input.role());
         if (roleChanged) {
             UserModel identity = identity(token);
             if (identity == null) {
@@ -138,9 +149,11 @@ public class ApiTokenService {
             }
             token.setRole(input.role().roleName());
         }
-        if (sitesChanged && !roleChanged) {
+        // Issued access tokens follow the token (SPEC §5, §7): their sites claim is out of date, or they may
+        // now be used past the token's new expiry or from an address it no longer allows.
+        if ((sitesChanged || reach.narrowed()) && !roleChanged) {
             UserModel identity = identity(token);
-            if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity); // their sites claim is out of date
+            if (identity != null) ServiceIdentities.revokeIssuedTokens(session, realm, identity);
         }
         touchUpdated(token);
         writeChecked(token, store::flush);
@@ -153,6 +166,8 @@ public class ApiTokenService {
 
     public ApiTokenRepresentation rotate(Caller caller, String id, Rotation rotation) {
         ApiTokenEntity token = require(caller, id);
+        // a new key for the token's role: the same permission as giving a token that role (SPEC §4)
+        caller.roleGrantCheck().accept(TokenRole.byName(token.getRole()).orElseThrow());
         // a new key is a new lease: it must meet today's policy, also for a token made before the policy
         TokenPolicy.of(realm).checkLifetime(rotation.expiresAtSet() ? rotation.expiresAt() : token.getExpiresAt(), Time.currentTimeMillis());
         if (rotation.expiresAtSet()) token.setExpiresAt(rotation.expiresAt());
@@ -293,6 +308,38 @@ public class ApiTokenService {
                     + String.join(", ", new TreeSet<>(caller.organizations())));
         }
         return requireOrganization(caller.organizations().iterator().next());
+    }
+
+    /**
+     * The caller's user id when they are a user of this realm (a realm admin, a super-user on the
+     * realm path): the creator that lifecycle notices tell (SPEC §9). A master admin is not.
+     */
+    private String creatorIdInRealm(Caller caller) {
+        if (caller.events() == null) return null;
+        AuthDetails author = caller.events().getEvent().getAuthDetails();
+        return author != null && realm.getId().equals(author.getRealmId()) ? author.getUserId() : null;
+    }
+
+    /**
+     * Deletes a token that lifecycle notices found unused (SPEC §9), if it still is after its row is
+     * locked: {@code stillUnused} sees the latest committed state (a use since cancels the deletion).
+     * The admin event carries detail {@code reason: unused}. Returns whether it was deleted.
+     */
+    public boolean deleteUnused(String id, java.util.function.Predicate<ApiTokenEntity> stillUnused, AdminEventBuilder events) {
+        ApiTokenEntity token = store.findForUpdate(realm.getId(), id);
+        if (token == null || !stillUnused.test(token)) return false;
+        ApiTokenRepresentation deleted = ApiTokenRepresentation.of(token);
+        deleteWithIdentity(token);
+        LOG.infof("API token %s in realm %s was deleted: unused since %s", token.getId(), realm.getName(),
+                java.time.Instant.ofEpochMilli(token.lastActivity()));
+        events.operation(OperationType.DELETE)
+                .resource(RESOURCE_TYPE)
+                .resourcePath(RESOURCE_PATH, deleted.id())
+                .representation(deleted)
+                .detail("reason", "unused")
+                .success();
+        TokenMetrics.operation("delete");
+        return true;
     }
 
     private UserModel identity(ApiTokenEntity token) {

@@ -42,6 +42,12 @@ public final class Cidr {
             }
             prefix = Integer.parseInt(digits);
         }
+        // An IPv4-mapped network (::ffff:a.b.c.d/96+n) covers exactly the IPv4 network a.b.c.d/n. A
+        // shorter prefix would reach past ::ffff:0:0/96 and admit every IPv4 client: refuse it.
+        if (!ipv4 && isMapped(bytes) && prefix < 96) {
+            throw new IllegalArgumentException("'" + text + "' is an IPv4-mapped address with a prefix under 96, which would"
+                    + " admit every IPv4 client; write the IPv4 network (e.g. 10.0.0.0/8) or add 96 to its prefix (::ffff:10.0.0.0/104)");
+        }
         // IPv4 networks are kept as IPv4-mapped IPv6 (::ffff:a.b.c.d/96+n), so both families compare alike.
         return new Cidr(bytes, ipv4 ? 96 + prefix : prefix);
     }
@@ -77,6 +83,29 @@ public final class Cidr {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    /** Whether the 16 bytes are an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+    private static boolean isMapped(byte[] v6) {
+        for (int i = 0; i < 10; i++) {
+            if (v6[i] != 0) return false;
+        }
+        return v6[10] == (byte) 0xFF && v6[11] == (byte) 0xFF;
+    }
+
+    /**
+     * Whether any of the stored CIDRs contains the address; one that no longer parses (stored before
+     * a rule was tightened) contains nothing, so such a token fails closed.
+     */
+    public static boolean anyContains(java.util.List<String> cidrs, String address) {
+        for (String cidr : cidrs) {
+            try {
+                if (parse(cidr).contains(address)) return true;
+            } catch (IllegalArgumentException stale) {
+                // fail closed
+            }
+        }
+        return false;
     }
 
     /** Every address as 16 bytes: IPv4 a.b.c.d becomes ::ffff:a.b.c.d, the same address to a dual-stack server. */

@@ -12,7 +12,13 @@ import org.keycloak.representations.AccessToken;
 
 /**
  * The Keycloak user that stands for one token: it holds only the token's role (no default roles,
- * no credentials, so no other flow can log it in) and is removed with the token.
+ * no credentials) and is removed with the token. It is marked as a service account (Keycloak's
+ * {@code serviceAccountClientLink}, set to {@link #SERVICE_ACCOUNT_LINK}, which names no client):
+ * Keycloak itself then refuses it in every authentication flow (a password, OTP or browser login an
+ * administrator might open for it), keeps it out of the admin console's Users list and search, and
+ * requires no profile attributes of it. Only the key logs it in: the key grant sets the user
+ * directly, as Keycloak's client_credentials grant does, and the password form's authenticator
+ * authenticates it by its key.
  */
 public final class ServiceIdentities {
 
@@ -29,6 +35,12 @@ public final class ServiceIdentities {
     /** The public client keys log in with (SPEC §5). */
     public static final String LOGIN_CLIENT_ID = "org-api-tokens";
     static final String USERNAME_PREFIX = "api-token-";
+    /**
+     * The service-account link of every service identity: not a client id (those are UUIDs), so
+     * Keycloak's lookups of a client's service account never find one, and realm exports leave it out.
+     * Changeset org-api-tokens-1.3 sets it on identities made before.
+     */
+    public static final String SERVICE_ACCOUNT_LINK = "org-api-tokens:service-identity";
 
     private ServiceIdentities() {
     }
@@ -38,12 +50,12 @@ public final class ServiceIdentities {
         RoleModel granted = realmRole(realm, role);
         UserModel user = session.users().addUser(realm, KeycloakModelUtils.generateId(), USERNAME_PREFIX + tokenId, false, false);
         user.setEnabled(true);
-        // A complete default user profile, so no required action (verify profile/email) blocks a key login.
-        // The .invalid domain (RFC 2606) can never receive mail.
+        user.setServiceAccountClientLink(SERVICE_ACCOUNT_LINK);
+        // No e-mail (none to verify, none an identity provider could match); the user profile of a
+        // service account requires none, so no required action blocks the password form.
+        user.setEmailVerified(false);
         user.setFirstName("API token");
         user.setLastName(tokenId.substring(0, 8));
-        user.setEmail(USERNAME_PREFIX + tokenId + "@org-api-tokens.invalid");
-        user.setEmailVerified(true);
         user.setSingleAttribute(TOKEN_ID_ATTRIBUTE, tokenId);
         user.grantRole(granted);
         if (organization != null) session.getProvider(OrganizationProvider.class).addManagedMember(organization, user);

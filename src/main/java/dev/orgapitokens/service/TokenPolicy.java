@@ -16,8 +16,10 @@ import org.keycloak.models.RealmModel;
  * realm exports carry them. A null figure means "no limit".
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"maxLifetimeDays", "loginRateLimitPerHour", "maxTokens", "managementClients"})
-public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour, Integer maxTokens, List<String> managementClients) {
+@JsonPropertyOrder({"maxLifetimeDays", "loginRateLimitPerHour", "maxTokens", "managementClients",
+        "expiryNoticeDays", "deleteUnusedAfterDays", "unusedNoticeDays", "noticeEmails"})
+public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour, Integer maxTokens, List<String> managementClients,
+        List<Integer> expiryNoticeDays, Integer deleteUnusedAfterDays, Integer unusedNoticeDays, List<String> noticeEmails) {
 
     public static final int DEFAULT_LOGIN_RATE_LIMIT_PER_HOUR = 5000;
     static final String ATTRIBUTE_PREFIX = "orgApiTokens.";
@@ -30,21 +32,41 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
     public static final List<String> DEFAULT_MANAGEMENT_CLIENTS = List.of("account-console", "admin-cli");
     private static final String MANAGEMENT_CLIENTS_ATTRIBUTE = ATTRIBUTE_PREFIX + MANAGEMENT_CLIENTS;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The lifecycle settings of SPEC §9 that are lists (the figures are {@link Setting}s). */
+    public static final String EXPIRY_NOTICE_DAYS = "expiryNoticeDays";
+    public static final String NOTICE_EMAILS = "noticeEmails";
+    public static final List<Integer> DEFAULT_EXPIRY_NOTICE_DAYS = List.of(7, 1);
+    public static final int DEFAULT_UNUSED_NOTICE_DAYS = 7;
 
     /** The figures of the policy, named as in the JSON body; each a whole number from 1 to {@link #max}, or null. */
     public enum Setting {
-        maxLifetimeDays(36_500, null), loginRateLimitPerHour(1_000_000_000, DEFAULT_LOGIN_RATE_LIMIT_PER_HOUR), maxTokens(1_000_000, null);
+        maxLifetimeDays(36_500, null), loginRateLimitPerHour(1_000_000_000, DEFAULT_LOGIN_RATE_LIMIT_PER_HOUR), maxTokens(1_000_000, null),
+        /** SPEC §9: null = never. */
+        deleteUnusedAfterDays(3_650, null),
+        /** SPEC §9: how long before an unused token's deletion its notice goes out; always a number. */
+        unusedNoticeDays(365, DEFAULT_UNUSED_NOTICE_DAYS, false);
 
         private final int max;
         private final Integer defaultValue;
+        private final boolean nullable;
 
         Setting(int max, Integer defaultValue) {
+            this(max, defaultValue, true);
+        }
+
+        Setting(int max, Integer defaultValue, boolean nullable) {
             this.max = max;
             this.defaultValue = defaultValue;
+            this.nullable = nullable;
         }
 
         public int max() {
             return max;
+        }
+
+        /** Whether null ("no limit", "never") is a value of this figure. */
+        public boolean nullable() {
+            return nullable;
         }
 
         public static Optional<Setting> named(String name) {
@@ -56,9 +78,38 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
         }
     }
 
+    /** A policy with these figures and clients, and the lifecycle settings at their defaults. */
+    public TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour, Integer maxTokens, List<String> managementClients) {
+        this(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients, DEFAULT_EXPIRY_NOTICE_DAYS, null,
+                DEFAULT_UNUSED_NOTICE_DAYS, List.of());
+    }
+
     public static TokenPolicy of(RealmModel realm) {
         return new TokenPolicy(read(realm, Setting.maxLifetimeDays), read(realm, Setting.loginRateLimitPerHour),
-                read(realm, Setting.maxTokens), managementClients(realm));
+                read(realm, Setting.maxTokens), managementClients(realm), expiryNoticeDays(realm),
+                read(realm, Setting.deleteUnusedAfterDays), read(realm, Setting.unusedNoticeDays), noticeEmails(realm));
+    }
+
+    /** The days before expiry at which notices go out, largest first; [] = no expiry notices. */
+    static List<Integer> expiryNoticeDays(RealmModel realm) {
+        String stored = realm.getAttribute(ATTRIBUTE_PREFIX + EXPIRY_NOTICE_DAYS);
+        if (stored == null || stored.isEmpty()) return DEFAULT_EXPIRY_NOTICE_DAYS;
+        try {
+            return List.of(JSON.readValue(stored, Integer[].class));
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT_EXPIRY_NOTICE_DAYS; // edited by hand into something unreadable: read as never set
+        }
+    }
+
+    /** The policy's extra recipients of every notice. */
+    static List<String> noticeEmails(RealmModel realm) {
+        String stored = realm.getAttribute(ATTRIBUTE_PREFIX + NOTICE_EMAILS);
+        if (stored == null || stored.isEmpty()) return List.of();
+        try {
+            return List.of(JSON.readValue(stored, String[].class));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** The client ids whose access tokens may manage tokens on the realm path: one attribute read from the cached realm. */
@@ -80,15 +131,36 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
     /** This policy with one figure changed (null: no limit). */
     public TokenPolicy with(Setting setting, Integer value) {
         return switch (setting) {
-            case maxLifetimeDays -> new TokenPolicy(value, loginRateLimitPerHour, maxTokens, managementClients);
-            case loginRateLimitPerHour -> new TokenPolicy(maxLifetimeDays, value, maxTokens, managementClients);
-            case maxTokens -> new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, value, managementClients);
+            case maxLifetimeDays -> new TokenPolicy(value, loginRateLimitPerHour, maxTokens, managementClients,
+                    expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
+            case loginRateLimitPerHour -> new TokenPolicy(maxLifetimeDays, value, maxTokens, managementClients,
+                    expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
+            case maxTokens -> new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, value, managementClients,
+                    expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
+            case deleteUnusedAfterDays -> new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
+                    expiryNoticeDays, value, unusedNoticeDays, noticeEmails);
+            case unusedNoticeDays -> new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
+                    expiryNoticeDays, deleteUnusedAfterDays, value, noticeEmails);
         };
     }
 
     /** This policy with another list of management clients. */
     public TokenPolicy withManagementClients(List<String> clientIds) {
-        return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, List.copyOf(clientIds));
+        return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, List.copyOf(clientIds),
+                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
+    }
+
+    /** This policy with other expiry notice days (kept largest first, the order notices go out in). */
+    public TokenPolicy withExpiryNoticeDays(List<Integer> days) {
+        List<Integer> sorted = days.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
+                sorted, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
+    }
+
+    /** This policy with other extra notice recipients. */
+    public TokenPolicy withNoticeEmails(List<String> emails) {
+        return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
+                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, List.copyOf(emails));
     }
 
     /** Writes every figure, so the realm's attributes say exactly what {@link #of} will read back. */
@@ -96,8 +168,12 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
         write(realm, Setting.maxLifetimeDays, maxLifetimeDays);
         write(realm, Setting.loginRateLimitPerHour, loginRateLimitPerHour);
         write(realm, Setting.maxTokens, maxTokens);
+        write(realm, Setting.deleteUnusedAfterDays, deleteUnusedAfterDays);
+        write(realm, Setting.unusedNoticeDays, unusedNoticeDays);
         try {
             realm.setAttribute(MANAGEMENT_CLIENTS_ATTRIBUTE, JSON.writeValueAsString(managementClients));
+            realm.setAttribute(ATTRIBUTE_PREFIX + EXPIRY_NOTICE_DAYS, JSON.writeValueAsString(expiryNoticeDays));
+            realm.setAttribute(ATTRIBUTE_PREFIX + NOTICE_EMAILS, JSON.writeValueAsString(noticeEmails));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

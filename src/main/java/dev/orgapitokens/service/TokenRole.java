@@ -2,6 +2,8 @@ package dev.orgapitokens.service;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 
 /** The four realm roles a token can carry (SPEC §2). */
 public enum TokenRole {
@@ -26,8 +28,29 @@ public enum TokenRole {
         return displayName;
     }
 
+    /**
+     * Whether the realm's role of this name holds other roles. Setup never widens such a role (it
+     * stays out of every client scope the extension manages), and tokens cannot have it (SPEC §4):
+     * a key would hold whatever the composite holds. Read from Keycloak's realm cache.
+     */
+    public boolean isCompositeIn(RealmModel realm) {
+        RoleModel model = realm.getRole(roleName);
+        return model != null && model.isComposite();
+    }
+
+    /** Refuses (400 {@code role}) a role that tokens of this realm cannot have: a composite one. */
+    public void requireAssignableIn(RealmModel realm) {
+        if (isCompositeIn(realm)) {
+            throw TokenRefusal.invalid("role", "The realm role '" + roleName + "' of this realm is composite (it holds other roles),"
+                    + " so a token cannot have it: an administrator must remove its composite roles first");
+        }
+    }
+
     public static Optional<TokenRole> byName(String roleName) {
-        return Arrays.stream(values()).filter(r -> r.roleName.equals(roleName)).findFirst();
+        for (TokenRole role : values()) { // a plain loop: key uses call this
+            if (role.roleName.equals(roleName)) return Optional.of(role);
+        }
+        return Optional.empty();
     }
 
     public static String allNames() {

@@ -3,8 +3,10 @@ package dev.orgapitokens.setup;
 import dev.orgapitokens.login.ApiKeyAuthenticator;
 import dev.orgapitokens.login.ApiKeyGrantTypeFactory;
 import dev.orgapitokens.login.ApiTokenClaimsMapper;
+import dev.orgapitokens.login.KeyOnlyAction;
 import dev.orgapitokens.service.ServiceIdentities;
 import dev.orgapitokens.service.TokenRole;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowBindings;
@@ -12,6 +14,7 @@ import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
@@ -31,7 +34,7 @@ final class LoginClientSetup {
     private LoginClientSetup() {
     }
 
-    static void apply(RealmModel realm) {
+    static void apply(RealmModel realm, List<TokenRole> compositeRoles) {
         AuthenticationFlowModel flow = flow(realm);
         ClientModel client = realm.getClientByClientId(ServiceIdentities.LOGIN_CLIENT_ID);
         if (client == null) {
@@ -47,7 +50,8 @@ final class LoginClientSetup {
             client.addProtocolMapper(ApiTokenClaimsMapper.model());
         }
         allowOnlyKeyLogins(client);
-        scopeToTokenRoles(realm, client);
+        keyOnlyAction(realm);
+        scopeToTokenRoles(realm, client, compositeRoles);
         addOrganizationScope(realm, client);
     }
 
@@ -60,12 +64,42 @@ final class LoginClientSetup {
         if (client.isServiceAccountsEnabled()) client.setServiceAccountsEnabled(false);
     }
 
-    /** Full scope off, the four roles in scope: a key's token carries no default or admin role of the realm. */
-    private static void scopeToTokenRoles(RealmModel realm, ClientModel client) {
+    /**
+     * The required action that refuses a service identity any login but its key's (an identity
+     * provider's, SPEC §7), enabled in every realm; an administrator who disables it gets it back at
+     * the next start.
+     */
+    private static void keyOnlyAction(RealmModel realm) {
+        RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(KeyOnlyAction.ID);
+        if (action == null) {
+            action = new RequiredActionProviderModel();
+            action.setAlias(KeyOnlyAction.ID);
+            action.setProviderId(KeyOnlyAction.ID);
+            action.setName("Org API tokens: key only");
+            action.setEnabled(true);
+            action.setDefaultAction(false);
+            action.setPriority(1); // before any action a login could complete
+            realm.addRequiredActionProvider(action);
+        } else if (!action.isEnabled()) {
+            action.setEnabled(true);
+            realm.updateRequiredActionProvider(action);
+        }
+    }
+
+    /**
+     * Full scope off, the four roles in scope: a key's token carries no default or admin role of the
+     * realm. A token role the realm has as a composite role stays out (its keys are refused anyway).
+     */
+    private static void scopeToTokenRoles(RealmModel realm, ClientModel client, List<TokenRole> compositeRoles) {
         if (client.isFullScopeAllowed()) client.setFullScopeAllowed(false);
         for (TokenRole role : TokenRole.values()) {
             RoleModel model = realm.getRole(role.roleName());
-            if (model != null && !client.hasDirectScope(model)) client.addScopeMapping(model);
+            if (model == null) continue;
+            if (compositeRoles.contains(role)) {
+                if (client.hasDirectScope(model)) client.deleteScopeMapping(model);
+            } else if (!client.hasDirectScope(model)) {
+                client.addScopeMapping(model);
+            }
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.orgapitokens.setup;
 
+import dev.orgapitokens.service.CompositeRoles;
 import dev.orgapitokens.service.ManagementRoles;
 import dev.orgapitokens.service.TokenRole;
+import java.util.List;
 import java.util.stream.Stream;
+import org.keycloak.Config;
 import org.keycloak.models.AdminRoles;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
@@ -12,7 +15,8 @@ import org.keycloak.models.RoleModel;
 /**
  * What every realm needs, created idempotently: the four token roles and the admin roles
  * {@code view-api-tokens} / {@code manage-api-tokens} (manage includes view), and the
- * {@code super-user} role in the account console's scope.
+ * {@code super-user} role in the account console's scope. A token role the realm already had as a
+ * composite role is never widened: it stays out of every client scope set up here (SPEC §4).
  */
 final class RealmSetup {
 
@@ -24,8 +28,9 @@ final class RealmSetup {
             tokenRole(realm, role);
         }
         adminClients(realm).forEach(RealmSetup::addAdminRoles);
-        accountConsoleScope(realm);
-        LoginClientSetup.apply(realm);
+        List<TokenRole> composite = CompositeRoles.of(realm);
+        accountConsoleScope(realm, composite);
+        LoginClientSetup.apply(realm, composite);
     }
 
     /** The realm role for a token role, created if missing (an admin may have deleted it). */
@@ -40,10 +45,17 @@ final class RealmSetup {
      * which must carry {@code super-user} (SPEC §4). The {@code account-console} client has full scope
      * off, so the role goes into its scope; a user without the role still gets no such role.
      */
-    private static void accountConsoleScope(RealmModel realm) {
+    private static void accountConsoleScope(RealmModel realm, List<TokenRole> composite) {
+        if (Config.getAdminRealm().equals(realm.getName())) return; // master's account console is left as Keycloak made it
         ClientModel console = realm.getClientByClientId(Constants.ACCOUNT_CONSOLE_CLIENT_ID);
         RoleModel superUser = realm.getRole(TokenRole.SUPER_USER.roleName());
-        if (console != null && superUser != null && !console.hasDirectScope(superUser)) console.addScopeMapping(superUser);
+        if (console == null || superUser == null) return;
+        if (composite.contains(TokenRole.SUPER_USER)) {
+            // a composite super-user would hand its roles to every holder's console token: out (also if an earlier version put it in)
+            if (console.hasDirectScope(superUser)) console.deleteScopeMapping(superUser);
+        } else if (!console.hasDirectScope(superUser)) {
+            console.addScopeMapping(superUser);
+        }
     }
 
     /**

@@ -315,6 +315,58 @@ class ClusterIT {
         assertLogsInWithRole(nodeA, token.key(), token.id(), "observer"); // lifted on B, holds on A
     }
 
+    /**
+     * SPEC §9: each notice once, whatever the nodes. Both nodes run the lifecycle notices of the realm
+     * at the same moment, three times each: the realm's cluster-wide lock lets one work it at a time
+     * (the other answers 409 busy), and the notice's claim in the shared database lets it go out once.
+     */
+    @Test
+    @Order(4)
+    void twoNodesSendEachLifecycleNoticeOnce() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        com.icegreen.greenmail.util.GreenMail smtp = new com.icegreen.greenmail.util.GreenMail(
+                new com.icegreen.greenmail.util.ServerSetup(port, "127.0.0.1", com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try {
+            String admin = admin(nodeA);
+            assertEquals(204, Http.putJson(nodeA.url() + "/admin/realms/" + REALM, admin, Map.of("smtpServer",
+                    Map.of("host", "127.0.0.1", "port", String.valueOf(port), "from", "keycloak@example.test"))).status());
+            assertEquals(200, Http.putJson(tokens(nodeA) + "/settings", admin, Map.of("noticeEmails", List.of("ops@example.test"))).status());
+            for (int i = 0; i < 3; i++) {
+                Http.Response created = Http.postJson(tokens(nodeA), admin, Map.of("name", "expiring-" + i, "role", "observer",
+                        "sites", List.of("*"), "expiresAt", System.currentTimeMillis() + 2 * 86_400_000L));
+                assertEquals(201, created.status(), created.describe());
+            }
+            AtomicInteger sent = new AtomicInteger();
+            List<Thread> runs = new ArrayList<>();
+            ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+            for (KeycloakServer.DistributionServer node : List.of(nodeA, nodeB, nodeA, nodeB, nodeA, nodeB)) {
+                String bearer = admin(node);
+                Thread run = new Thread(() -> {
+                    Http.Response r = Http.send("POST", tokens(node) + "/notices/run", bearer, "application/json", "");
+                    if (r.status() == 200) sent.addAndGet(r.json().get("sent").asInt());
+                    else if (r.status() != 409) unexpected.add(r.describe());
+                });
+                runs.add(run);
+                run.start();
+            }
+            for (Thread run : runs) run.join();
+            assertTrue(unexpected.isEmpty(), "each run answers 200, or 409 while the other node works the realm: " + unexpected);
+            for (KeycloakServer.DistributionServer node : List.of(nodeA, nodeB)) {
+                Http.Response r = Http.send("POST", tokens(node) + "/notices/run", admin(node), "application/json", "");
+                assertEquals(200, r.status(), r.describe());
+                sent.addAndGet(r.json().get("sent").asInt());
+            }
+            assertEquals(3, sent.get(), "three notices, each sent by one node once");
+            assertEquals(3, smtp.getReceivedMessages().length, "three mails arrived");
+        } finally {
+            smtp.stop();
+        }
+    }
+
     @Test
     @Order(5)
     void nodeBServesEveryGoodKeyLoginWhileNodeALeaves() throws InterruptedException {

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
-/** Read-only look into Keycloak's database, for what the REST API cannot show (rows left behind). */
+/**
+ * A look into Keycloak's database, for what the REST API cannot show (rows left behind); and, for
+ * the lifecycle notices, {@link #update} to date a token's last use back, as if time had passed.
+ */
 public final class Database {
 
     private Database() {
@@ -57,6 +60,18 @@ public final class Database {
                 }
                 return rows;
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** One write, committed: how a test makes a token look unused for weeks without waiting weeks. */
+    public static int update(String sql, Object... params) {
+        try (Connection c = open(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
+            int changed = s.executeUpdate();
+            if (!c.getAutoCommit()) c.commit();
+            return changed;
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
         }

@@ -266,4 +266,46 @@ class GatewayIT extends ServerTest {
         claims.path("realm_access").path("roles").forEach(n -> roles.add(n.asText()));
         return roles;
     }
+
+    /**
+     * SPEC §5, issue 22: Keycloak's token endpoint refuses keys while the realm or the login client is
+     * disabled; the attack is to use the gateway check and {@code /self} instead, and a JWT the check
+     * kept for reuse. Every key use is refused, no JWT is handed out, and enabling again restores them.
+     */
+    @Test
+    void aDisabledLoginClientOrRealmRefusesEveryKeyUse() {
+        String admin = TestRealm.masterAdminToken();
+        TestRealm closing = newRealm("gateway-disabled");
+        Token token = Tokens.create(closing, "observer", List.of("*"), Map.of());
+        Http.Response kept = Gateway.check(closing, "jwt=true", "Authorization", "Token " + token.key());
+        assertEquals(200, kept.status(), kept.describe());
+        assertNotNull(kept.header("X-Access-Token"), "a JWT is now kept for reuse");
+        String client = Http.get(closing.adminUrl("/clients?clientId=org-api-tokens"), admin).json().get(0).get("id").asText();
+
+        for (String off : List.of("client", "realm")) {
+            Http.Response disabled = off.equals("client")
+                    ? Http.putJson(closing.adminUrl("/clients/" + client), admin, Map.of("clientId", "org-api-tokens", "enabled", false))
+                    : Http.putJson(closing.adminUrl(""), admin, Map.of("enabled", false));
+            assertEquals(204, disabled.status(), off + ": " + disabled.describe());
+            for (String query : new String[] {null, "jwt=true", "role=observer&jwt=true"}) {
+                Http.Response r = Gateway.check(closing, query, "Authorization", "Token " + token.key());
+                assertEquals(401, r.status(), off + " disabled, authorize?" + query + ": " + r.describe());
+                assertNull(r.header("X-Access-Token"), "no kept JWT");
+                assertNull(r.header("X-Api-Token-Id"));
+            }
+            assertEquals(401, KeyLoginIT.gateway(closing, "Token " + token.key(), null).status(), off + " disabled: /self");
+            for (KeyLogin.Grant grant : KeyLogin.Grant.values()) {
+                Http.Response login = grant.withForm(closing, token.key());
+                // Keycloak's token endpoint answers a disabled client 401 and a disabled realm 403
+                assertTrue(login.status() == 401 || login.status() == 403, off + " disabled, " + grant + ": " + login.describe());
+                assertFalse(login.body().contains("access_token"), off + " disabled, " + grant);
+            }
+            Http.Response enabled = off.equals("client")
+                    ? Http.putJson(closing.adminUrl("/clients/" + client), admin, Map.of("clientId", "org-api-tokens", "enabled", true))
+                    : Http.putJson(closing.adminUrl(""), admin, Map.of("enabled", true));
+            assertEquals(204, enabled.status(), enabled.describe());
+            assertEquals(200, Gateway.check(closing, "jwt=true", "Authorization", "Token " + token.key()).status(), "enabled again");
+            assertEquals(200, KeyLogin.withForm(closing, token.key()).status());
+        }
+    }
 }

@@ -300,6 +300,63 @@ class GatewayProxiesIT extends ServerTest {
         }
     }
 
+    /**
+     * SPEC §7, issue 22: the shipped configurations overwrite X-Forwarded-For with the address the
+     * proxy saw. The attack: a leaked key bound to 10.0.0.0/8, sent from elsewhere (127.0.0.3) with a
+     * forged {@code X-Forwarded-For: 10.1.1.1}; with an appending proxy Keycloak would take the forged
+     * first entry. Refused, the API never called, and the forged address never recorded.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Proxy.class)
+    void aForgedXForwardedForDoesNotChooseTheAddressAllowedCidrsCheck(Proxy proxy) throws Exception {
+        String base = base(proxy);
+        Assumptions.assumeTrue(System.getProperty("keycloak.server", "embedded").equals("embedded"),
+                "the suite's own distribution server is the one that trusts the proxies' X-Forwarded-For");
+        Token tenNet = Tokens.create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("10.0.0.0/8")));
+        Token clientOnly = Tokens.create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("127.0.0.3/32")));
+        Token open = create("observer", List.of("*"), false);
+        int before = upstream.calls().get();
+        for (String forged : List.of("10.1.1.1", "10.1.1.1, 10.2.2.2", "10.1.1.1, 127.0.0.3")) {
+            assertEquals(401, fromClient(base, tenNet.key(), forged), proxy + " with X-Forwarded-For: " + forged);
+        }
+        assertEquals(before, upstream.calls().get(), "the API was never called");
+
+        // Keycloak does take the address from the proxy: a key bound to the client's own address passes,
+        // forged header or not, while the same key sent to Keycloak directly from 127.0.0.1 is refused
+        assertEquals(200, fromClient(base, clientOnly.key(), "10.1.1.1"), proxy + ": the client's real address");
+        assertEquals(401, KeyLoginIT.gateway(realm, "Token " + clientOnly.key(), null).status(), "not from 127.0.0.1");
+        assertEquals(200, fromClient(base, open.key(), "10.1.1.1"));
+        String admin = TestRealm.masterAdminToken();
+        JsonNode used = null;
+        for (int i = 0; i < 40; i++) {
+            used = Http.get(realm.adminTokens() + "/" + open.id(), admin).json();
+            if (!used.get("lastUsedIp").isNull()) break;
+            Thread.sleep(250);
+        }
+        assertEquals("127.0.0.3", used.get("lastUsedIp").asText(), proxy + ": the address the proxy saw, not the forged one");
+        assertTrue(Http.get(realm.adminTokens() + "/" + tenNet.id(), admin).json().get("lastUsedIp").isNull(), "never admitted");
+    }
+
+    /**
+     * A GET of /api/items through the proxy from 127.0.0.3 (a client elsewhere than the proxy, which
+     * connects to Keycloak from 127.0.0.1), with the key and a forged X-Forwarded-For; the status.
+     * A raw socket: the JDK's HTTP client cannot choose its source address.
+     */
+    static int fromClient(String base, String key, String forwardedFor) throws IOException {
+        java.net.URI uri = java.net.URI.create(base);
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress("127.0.0.3", 0));
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
+            socket.setSoTimeout(60_000);
+            String request = "GET /api/items HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\nX-API-Key: " + key
+                    + "\r\nX-Forwarded-For: " + forwardedFor + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            Http.remember(answer);
+            return Integer.parseInt(answer.substring(answer.indexOf(' ') + 1, answer.indexOf(' ') + 4));
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -119,6 +119,34 @@ class KeyLoginIT extends ServerTest {
         assertEquals(200, grant.withForm(realm, live.key()).status(), "the live key still works after all that");
     }
 
+    /**
+     * SPEC §7, issue 22: an IPv4-mapped network admits exactly the IPv4 network it maps. The attack: a
+     * token bound to {@code ::ffff:10.0.0.0/104} used from 127.0.0.1; and an admin's {@code /8} on a
+     * mapped address, which used to admit every IPv4 client, is a 400 that changes nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Grant.class)
+    void aMappedNetworkAdmitsOnlyItsOwnIpv4Clients(Grant grant) {
+        String admin = TestRealm.masterAdminToken();
+        Token tenNet = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("::ffff:10.0.0.0/104")));
+        assertRefused(grant.withForm(realm, tenNet.key()), "127.0.0.1 is outside ::ffff:10.0.0.0/104");
+        assertEquals(401, gateway(realm, "Token " + tenNet.key(), null).status());
+        Token loopback = create(realm, "observer", List.of("*"), Map.of("allowedCidrs", List.of("::ffff:127.0.0.0/104")));
+        assertEquals(200, grant.withForm(realm, loopback.key()).status(), "127.0.0.1 is inside ::ffff:127.0.0.0/104");
+
+        Map<String, Object> wide = Tokens.body(Tokens.unique("mapped"), "observer", List.of("*"));
+        wide.put("allowedCidrs", List.of("::ffff:10.0.0.0/8"));
+        Http.Response created = Http.postJson(realm.adminTokens(), admin, wide);
+        assertEquals(400, created.status(), created.describe());
+        assertEquals("allowedCidrs", created.json().get("field").asText());
+        Http.Response edited = Http.putJson(realm.adminTokens() + "/" + tenNet.id(), admin, Map.of("allowedCidrs", List.of("::ffff:0:0/8")));
+        assertEquals(400, edited.status(), edited.describe());
+        assertEquals("allowedCidrs", edited.json().get("field").asText());
+        assertEquals(List.of("::ffff:10.0.0.0/104"), TokensApiIT.strings(Http.get(realm.adminTokens() + "/" + tenNet.id(), admin).json().get("allowedCidrs")),
+                "the refused edit changed nothing");
+        assertRefused(grant.withForm(realm, tenNet.key()), "still refused");
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Grant.class)
     void anExpiredKeyIsRefused(Grant grant) throws InterruptedException {
@@ -249,6 +277,57 @@ class KeyLoginIT extends ServerTest {
         }
     }
 
+    /**
+     * SPEC §7, issue 22: a service identity logs in with its key only. The attack: an administrator
+     * sets a password on {@code api-token-<id>} and logs in as it by password grant (admin-cli) or in
+     * the browser. Keycloak, to which the identity is a service account, stores no credential for it,
+     * and its password grant refuses it as a service account before looking at any password; no access
+     * token is issued. The identity has no verified e-mail an identity provider could match, and it
+     * stays out of the Users list and search.
+     */
+    @Test
+    void aServiceIdentityLogsInWithItsKeyOnlyAndStaysOutOfTheUsersList() throws Exception {
+        String admin = TestRealm.masterAdminToken();
+        Token token = create("super-user", List.of("*"));
+        String username = "api-token-" + token.id();
+        JsonNode identity = Http.get(realm.adminUrl("/users?exact=true&username=" + username), admin).json().get(0);
+        assertFalse(identity.path("emailVerified").asBoolean(), "e-mail not verified: " + identity);
+        assertTrue(identity.path("email").isMissingNode() || identity.path("email").isNull(), "no e-mail at all: " + identity);
+
+        // Keycloak refuses credentials for a service account outright: neither way of setting a password takes
+        String user = realm.adminUrl("/users/" + identity.get("id").asText());
+        Http.Response reset = Http.putJson(user + "/reset-password", admin, Map.of("type", "password", "value", "second-way-in", "temporary", false));
+        assertEquals(400, reset.status(), reset.describe());
+        Http.Response update = Http.putJson(user, admin, Map.of("credentials", List.of(Map.of("type", "password", "value", "second-way-in"))));
+        assertEquals(400, update.status(), update.describe());
+        assertEquals(0, Http.get(user + "/credentials", admin).json().size(), "no credential was stored");
+        for (String client : List.of("admin-cli", "org-api-tokens")) {
+            Http.Response r = Http.postForm(KeyLogin.tokenEndpoint(realm), Map.of("grant_type", "password", "client_id", client,
+                    "username", username, "password", "second-way-in"));
+            assertTrue(r.status() == 400 || r.status() == 401, client + ": " + r.describe());
+            assertEquals("invalid_grant", r.json().get("error").asText(), client);
+            assertFalse(r.json().has("access_token"), client);
+        }
+        boolean refusedAsServiceAccount = false;
+        for (JsonNode e : Http.get(realm.adminUrl("/events?type=LOGIN_ERROR&client=admin-cli&max=1000"), admin).json()) {
+            refusedAsServiceAccount |= username.equals(e.path("details").path("username").asText())
+                    && "User is a service account".equals(e.path("details").path("reason").asText());
+        }
+        assertTrue(refusedAsServiceAccount, "Keycloak refused the identity as a service account, whatever the password");
+        assertFalse(BrowserLogin.succeeds(realm, username, "second-way-in"), "no browser login");
+        realm.userWithRoles("bella", List.of(), List.of());
+        assertTrue(BrowserLogin.succeeds(realm, "bella", "pw-bella"), "the same browser login works for a person");
+
+        for (String list : List.of("/users?max=1000", "/users?search=api-token&max=1000", "/users?search=" + token.id() + "&max=1000",
+                "/users?search=*api-token*&max=1000", "/users?briefRepresentation=true&max=1000")) {
+            Http.Response users = Http.get(realm.adminUrl(list), admin);
+            assertEquals(200, users.status(), users.describe());
+            assertFalse(users.body().contains("api-token-"), list + " shows no service identity");
+        }
+        assertEquals(200, KeyLogin.withForm(realm, token.key()).status(), "the key logs in");
+        assertEquals(200, Grant.PASSWORD.withForm(realm, token.key()).status(), "also by the password form");
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Grant.class)
     void anAccessTokenFromAKeyCannotManageTokens(Grant grant) {
@@ -316,6 +395,38 @@ class KeyLoginIT extends ServerTest {
         assertEquals("Invalid API key", refusals.get(0).json().get("error_description").asText());
     }
 
+    /**
+     * SPEC §5, issue 22: a key's finder asks {@code /self} who made the key and which addresses it
+     * works from, to know what to forge. The answer says what the key is, never that.
+     */
+    @Test
+    void selfTellsAKeyHolderWhatTheKeyIsButNotWhoMadeItNorWhereItWorks() throws InterruptedException {
+        Token token = create(realm, "network-admin", List.of("site-1"), Map.of("allowedCidrs", List.of("127.0.0.0/8", "203.0.113.0/24"),
+                "expiresAt", System.currentTimeMillis() + 3_600_000));
+        assertEquals(200, gateway(realm, "Token " + token.key(), null).status());
+        awaitLastUsed(token.id());
+        JsonNode self = gateway(realm, "Token " + token.key(), null).json();
+        for (String hidden : List.of("createdBy", "allowedCidrs", "lastUsedIp", "key")) {
+            assertFalse(self.has(hidden), hidden + " is not shown to a key holder: " + Http.redact(self.toString()));
+        }
+        assertFalse(self.toString().contains("203.0.113") || self.toString().contains("127.0.0"), "no address at all");
+        self.fields().forEachRemaining(f -> assertFalse(f.getValue().asText().equals(KeycloakServer.ADMIN_USER), "nor the creator: " + f.getKey()));
+        assertEquals(token.id(), self.get("id").asText());
+        assertEquals(token.json().get("name").asText(), self.get("name").asText());
+        assertEquals("network-admin", self.get("role").asText());
+        assertEquals(List.of("site-1"), TokensApiIT.strings(self.get("sites")));
+        assertTrue(self.has("organizationId") && self.has("previousKeyHint") && self.has("previousKeyExpiresAt"));
+        assertEquals(token.json().get("keyHint").asText(), self.get("keyHint").asText());
+        assertEquals(token.json().get("expiresAt").asLong(), self.get("expiresAt").asLong());
+        assertEquals(token.json().get("createdAt").asLong(), self.get("createdAt").asLong());
+        assertFalse(self.get("lastUsedAt").isNull());
+        assertTrue(self.has("updatedAt"));
+        // the admin still sees everything
+        JsonNode full = Http.get(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken()).json();
+        assertEquals(KeycloakServer.ADMIN_USER, full.get("createdBy").asText());
+        assertEquals(2, full.get("allowedCidrs").size());
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Grant.class)
     void aReportedKeyStopsWorkingUntilRotated(Grant grant) {
@@ -342,7 +453,9 @@ class KeyLoginIT extends ServerTest {
 
     /** SPEC §5 "Issued access tokens follow the token": each change, and whether tokens issued before it stay active. */
     enum Change {
-        RENAME(true), ROLE(false), SITES(false), ROTATE(false), REPORT(false), DELETE(false);
+        RENAME(true), ROLE(false), SITES(false), ROTATE(false), REPORT(false), DELETE(false),
+        /** Issue 22: an expiry set (earlier than never), and CIDRs narrowed to the client's own address. */
+        EXPIRY_EARLIER(false), CIDRS_NARROWED(false);
 
         final boolean issuedTokensStayActive;
 
@@ -361,6 +474,8 @@ class KeyLoginIT extends ServerTest {
                 case ROTATE -> Http.send("POST", url + "/rotate", admin, null, null);
                 case REPORT -> Http.postForm(realm.realmTokens() + "/revoke", Map.of("api_key", token.key()));
                 case DELETE -> Http.delete(url, admin);
+                case EXPIRY_EARLIER -> Http.putJson(url, admin, Map.of("expiresAt", System.currentTimeMillis() + 3_600_000));
+                case CIDRS_NARROWED -> Http.putJson(url, admin, Map.of("allowedCidrs", List.of("127.0.0.0/8", "::1/128")));
             };
             assertTrue(r.status() == 200 || r.status() == 204, this + ": " + r.describe());
             return switch (this) {
@@ -391,22 +506,6 @@ class KeyLoginIT extends ServerTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Grant.class)
-    void aKeysAccessTokenCarriesExactlyTheTokensRoleEvenWhenTheRoleIsComposite(Grant grant) {
-        TestRealm composite = newRealm("composite");
-        String admin = TestRealm.masterAdminToken();
-        String management = Http.get(composite.adminUrl("/clients?clientId=realm-management"), admin).json().get(0).get("id").asText();
-        JsonNode manageUsers = Http.get(composite.adminUrl("/clients/" + management + "/roles/manage-users"), admin).json();
-        assertEquals(204, Http.postJson(composite.adminUrl("/roles/super-user/composites"), admin, List.of(manageUsers)).status());
-
-        Token token = create(composite, "super-user", List.of("*"), Map.of());
-        String accessToken = grant.accessToken(composite, token.key());
-        JsonNode claims = KeyLogin.claims(accessToken);
-        assertEquals(List.of("super-user"), TokensApiIT.strings(claims.get("realm_access").get("roles")));
-        assertFalse(claims.path("resource_access").has("realm-management"), "no admin role: " + claims.path("resource_access"));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Grant.class)
     void anAccessTokenNeverOutlivesItsApiToken(Grant grant) {
         long expiresAt = System.currentTimeMillis() + 90_000;
         Token token = create(realm, "observer", List.of("*"), Map.of("expiresAt", expiresAt));
@@ -427,9 +526,10 @@ class KeyLoginIT extends ServerTest {
     }
 
     /**
-     * SPEC §2 and issue 15: a service identity has no other way in. The attack: an administrator
-     * with manage-users gives the identity a password (or an identity-provider link) to log in as
-     * it elsewhere; from then on its key is refused everywhere, with a warning naming the token.
+     * SPEC §2 and issue 15: a service identity has no other way in. The attack: an administrator with
+     * manage-users gives the identity a password (Keycloak refuses: it is a service account) or links
+     * it to an identity provider to log in as it elsewhere; from then on its key is refused
+     * everywhere, with a warning naming the token, until the link is removed.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Grant.class)
@@ -438,32 +538,62 @@ class KeyLoginIT extends ServerTest {
         Token token = create("network-admin", List.of("*"));
         String identity = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), admin).json().get(0).get("id").asText();
         assertEquals(200, grant.withForm(realm, token.key()).status());
+        assertEquals(400, Http.putJson(realm.adminUrl("/users/" + identity + "/reset-password"), admin,
+                Map.of("type", "password", "value", "second-way-in", "temporary", false)).status(), "no password for a service account");
+        assertEquals(200, grant.withForm(realm, token.key()).status());
 
-        assertEquals(204, Http.putJson(realm.adminUrl("/users/" + identity + "/reset-password"), admin,
-                Map.of("type", "password", "value", "second-way-in", "temporary", false)).status());
-        assertRefused(grant.withForm(realm, token.key()), "identity with a password");
+        String alias = "corp-" + token.id().substring(0, 6);
+        Http.Response idp = Http.postJson(realm.adminUrl("/identity-provider/instances"), admin, Map.of("alias", alias,
+                "providerId", "oidc", "enabled", true, "config", Map.of("authorizationUrl", "https://idp.example.test/auth",
+                        "tokenUrl", "https://idp.example.test/token", "clientId", "kc", "clientSecret", "s", "clientAuthMethod", "client_secret_post")));
+        assertEquals(201, idp.status(), idp.describe());
+        Http.Response link = Http.postJson(realm.adminUrl("/users/" + identity + "/federated-identity/" + alias), admin,
+                Map.of("identityProvider", alias, "userId", "external-" + token.id(), "userName", "external"));
+        assertEquals(204, link.status(), link.describe());
+        assertRefused(grant.withForm(realm, token.key()), "identity with an identity-provider link");
         assertEquals(401, gateway(realm, "Token " + token.key(), null).status());
         assertTrue(KeycloakServer.server().log().contains("API token " + token.id() + " of realm " + realm.name + " refused"),
                 "a warning names the token");
 
-        String credential = Http.get(realm.adminUrl("/users/" + identity + "/credentials"), admin).json().get(0).get("id").asText();
-        assertEquals(204, Http.delete(realm.adminUrl("/users/" + identity + "/credentials/" + credential), admin).status());
-        assertEquals(200, grant.withForm(realm, token.key()).status(), "the key works again once the password is gone");
+        assertEquals(204, Http.delete(realm.adminUrl("/users/" + identity + "/federated-identity/" + alias), admin).status());
+        assertEquals(200, grant.withForm(realm, token.key()).status(), "the key works again once the link is gone");
     }
 
+    /**
+     * SPEC §7, issue 22: an identity-provider link is no way in either. Keycloak's broker logs in a
+     * user already linked to a provider without an authentication flow; the attack: an administrator
+     * links a service identity to an account at another realm acting as an OIDC provider, and logs in
+     * through it in the browser. The extension's required action refuses the login; the same login of
+     * a linked person goes through.
+     */
     @Test
-    void aServiceIdentityLinkedToAnIdentityProviderIsRefused() {
+    void aServiceIdentityLinkedToAnIdentityProviderCannotLogInThroughIt() throws Exception {
         String admin = TestRealm.masterAdminToken();
-        Token token = create("observer", List.of("*"));
-        String identity = Http.get(realm.adminUrl("/users?exact=true&username=api-token-" + token.id()), admin).json().get(0).get("id").asText();
-        Http.Response idp = Http.postJson(realm.adminUrl("/identity-provider/instances"), admin, Map.of("alias", "corp-" + token.id().substring(0, 6),
-                "providerId", "oidc", "enabled", true, "config", Map.of("authorizationUrl", "https://idp.example.test/auth",
-                        "tokenUrl", "https://idp.example.test/token", "clientId", "kc", "clientSecret", "s", "clientAuthMethod", "client_secret_post")));
+        TestRealm upstream = newRealm("idp-upstream");
+        upstream.userWithRoles("ext", List.of(), List.of());
+        upstream.userWithRoles("pat", List.of(), List.of());
+        assertEquals(201, Http.postJson(upstream.adminUrl("/clients"), admin, Map.of("clientId", "downstream", "publicClient", false,
+                "secret", "broker-secret", "standardFlowEnabled", true, "redirectUris", List.of("*"))).status());
+        TestRealm linked = newRealm("idp-linked");
+        String issuer = KeycloakServer.server().url() + "/realms/" + upstream.name + "/protocol/openid-connect";
+        Http.Response idp = Http.postJson(linked.adminUrl("/identity-provider/instances"), admin, Map.of("alias", "upstream",
+                "providerId", "oidc", "enabled", true, "config", Map.of("authorizationUrl", issuer + "/auth", "tokenUrl", issuer + "/token",
+                        "clientId", "downstream", "clientSecret", "broker-secret", "clientAuthMethod", "client_secret_post",
+                        "defaultScope", "openid", "validateSignature", "false", "syncMode", "IMPORT")));
         assertEquals(201, idp.status(), idp.describe());
-        Http.Response link = Http.postJson(realm.adminUrl("/users/" + identity + "/federated-identity/corp-" + token.id().substring(0, 6)), admin,
-                Map.of("identityProvider", "corp-" + token.id().substring(0, 6), "userId", "external-1", "userName", "external"));
-        assertEquals(204, link.status(), link.describe());
-        assertRefused(KeyLogin.withForm(realm, token.key()), "identity with an identity-provider link");
+        Token token = create(linked, "super-user", List.of("*"), Map.of());
+        String identity = Http.get(linked.adminUrl("/users?exact=true&username=api-token-" + token.id()), admin).json().get(0).get("id").asText();
+        linked.userWithRoles("petra", List.of(), List.of());
+        String petra = Http.get(linked.adminUrl("/users?exact=true&username=petra"), admin).json().get(0).get("id").asText();
+        for (String[] link : List.of(new String[] {identity, "ext"}, new String[] {petra, "pat"})) {
+            String upstreamId = Http.get(upstream.adminUrl("/users?exact=true&username=" + link[1]), admin).json().get(0).get("id").asText();
+            Http.Response made = Http.postJson(linked.adminUrl("/users/" + link[0] + "/federated-identity/upstream"), admin,
+                    Map.of("identityProvider", "upstream", "userId", upstreamId, "userName", link[1]));
+            assertEquals(204, made.status(), made.describe());
+        }
+        assertTrue(BrowserLogin.throughIdentityProvider(linked, "upstream", "pat", "pw-pat"), "a linked person logs in through the provider");
+        assertFalse(BrowserLogin.throughIdentityProvider(linked, "upstream", "ext", "pw-ext"), "the linked service identity does not");
+        assertRefused(KeyLogin.withForm(linked, token.key()), "and its key is refused while the link exists");
     }
 
     /** Issue 15: every accepted leak report is an admin event of the token, with the reporter's address and never the key. */

@@ -49,6 +49,14 @@ public final class KeycloakServer implements BeforeAllCallback {
 
     private static Server server;
 
+    /**
+     * The suite's server runs as behind a reverse proxy: it takes the client address from
+     * X-Forwarded-For sent from 127.0.0.1, where the proxies of GatewayProxiesIT connect from (Caddy
+     * 2.6 cannot pick its source address). Their clients connect from 127.0.0.3; the other tests send
+     * no forwarded headers, so Keycloak sees their own address.
+     */
+    static final String[] BEHIND_PROXIES = {"--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1"};
+
     @Override
     public void beforeAll(ExtensionContext context) {
         String mode = System.getProperty("keycloak.server", "embedded");
@@ -60,7 +68,8 @@ public final class KeycloakServer implements BeforeAllCallback {
         }
         server = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(Server.class, k -> mode.equals("testcontainers") ? ContainerServer.start()
-                        : DistributionServer.start(Path.of(required("keycloak.home")), workDir(), Path.of(required("extension.jar"))),
+                        : DistributionServer.in(Path.of(required("keycloak.home")), workDir()).extension(Path.of(required("extension.jar")))
+                                .args(BEHIND_PROXIES).start(),
                         Server.class);
     }
 

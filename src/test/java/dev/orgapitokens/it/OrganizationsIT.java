@@ -234,6 +234,56 @@ class OrganizationsIT extends ServerTest {
         assertEquals(204, Http.delete(url, realmAdmin).status());
     }
 
+    /**
+     * SPEC §4, issue 22: a key for a role, or more reach for one, needs Keycloak's permission to map
+     * that role. The attack: an admin with manage-api-tokens who may not map super-user finds a
+     * super-user token and rotates it with a week's grace (a fresh super-user key, the owner's key
+     * still working), or widens it. Each is 403 and nothing changes.
+     */
+    @Test
+    void aDelegatedAdminCannotRotateOrWidenATokenOfARoleTheyMayNotMap() {
+        String admin = TestRealm.masterAdminToken();
+        TestRealm fgap = newRealm("fgap-rotate");
+        assertEquals(204, Http.putJson(fgap.adminUrl(""), admin, Map.of("adminPermissionsEnabled", true)).status());
+        String tokenManager = fgap.userWithRoles("mona", List.of(), List.of("manage-api-tokens"));
+        String mayMapRoles = fgap.userWithRoles("mike", List.of(), List.of("manage-api-tokens", "manage-users"));
+        long expiresAt = System.currentTimeMillis() + 3_600_000;
+        Tokens.Token target = Tokens.create(fgap, "super-user", List.of("site-1"), Map.of("allowedCidrs", List.of("127.0.0.0/8"), "expiresAt", expiresAt));
+        String url = fgap.adminTokens() + "/" + target.id();
+        JsonNode before = Http.get(url, admin).json();
+
+        List<String> listed = TokensApiIT.names(Http.get(fgap.adminTokens() + "?role=super-user", tokenManager).json());
+        assertTrue(listed.contains(target.json().get("name").asText()), "the attacker can find it");
+        for (String body : List.of("{\"previousKeyExpiresIn\": 604800}", "{}", "{\"expiresAt\": " + (expiresAt + 86_400_000L) + "}")) {
+            Http.Response rotated = Http.send("POST", url + "/rotate", tokenManager, "application/json", body);
+            assertEquals(403, rotated.status(), "rotate " + body + ": " + rotated.describe());
+            assertFalse(rotated.body().contains("oat_"), "no key");
+            assertTrue(rotated.json().get("error_description").asText().contains("map"), rotated.describe());
+        }
+        List<Map<String, Object>> widenings = List.of(Map.of("sites", List.of("*")), Map.of("sites", List.of("site-1", "site-2")),
+                Map.of("allowedCidrs", List.of()), Map.of("allowedCidrs", List.of("127.0.0.0/8", "0.0.0.0/0")),
+                Map.of("expiresAt", expiresAt + 86_400_000L), Map.of("name", "innocent", "sites", List.of("*")));
+        for (Map<String, Object> widening : widenings) {
+            Http.Response widened = Http.putJson(url, tokenManager, widening);
+            assertEquals(403, widened.status(), "widen " + widening + ": " + widened.describe());
+        }
+        Map<String, Object> noExpiry = new java.util.HashMap<>();
+        noExpiry.put("expiresAt", null);
+        assertEquals(403, Http.putJson(url, tokenManager, noExpiry).status(), "no expiry at all");
+
+        JsonNode after = Http.get(url, admin).json();
+        assertEquals(before, after, "nothing changed: same key hint, no previous key, same sites, CIDRs, expiry and updatedAt");
+        assertTrue(after.get("previousKeyHint").isNull(), "the old key is still the only key");
+        assertEquals(200, KeyLogin.withForm(fgap, target.key()).status(), "the owner's key works as before");
+
+        // narrowing needs no mapping permission; an admin who may map roles rotates as before
+        Http.Response earlier = Http.putJson(url, tokenManager, Map.of("expiresAt", expiresAt - 60_000));
+        assertEquals(200, earlier.status(), earlier.describe());
+        Http.Response rotated = Http.send("POST", url + "/rotate", mayMapRoles, "application/json", "{}");
+        assertEquals(200, rotated.status(), rotated.describe());
+        assertEquals(401, KeyLogin.withForm(fgap, target.key()).status(), "the old key is out");
+    }
+
     private static List<String> organizationClaim(Http.Response login) {
         assertEquals(200, login.status(), login.describe());
         JsonNode claim = KeyLogin.accessTokenClaims(login).get("organization");

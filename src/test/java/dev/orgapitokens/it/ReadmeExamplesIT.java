@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -143,6 +144,14 @@ class ReadmeExamplesIT extends ServerTest {
             assertTrue(lower.contains("x-api-token-role: observer"), b.label() + ": and its role:\n" + Http.redact(output));
             assertTrue(lower.contains("www-authenticate: token realm=\"demo\""), b.label() + ": the 401 says how to authenticate:\n" + Http.redact(output));
             assertFalse(output.contains(apiKey), b.label() + ": no answer holds the key");
+        });
+        CHECKS.put("lifecycle-notices", (b, output) -> {
+            JsonNode policy = Http.get(demo.adminTokens() + "/settings", TestRealm.masterAdminToken()).json();
+            assertEquals("[30,7,1]", policy.get("expiryNoticeDays").toString(), b.label() + ": " + policy);
+            assertEquals(365, policy.get("deleteUnusedAfterDays").asInt(), b.label() + ": " + policy);
+            assertEquals("[\"security@example.com\"]", policy.get("noticeEmails").toString(), b.label() + ": " + policy);
+            assertTrue(output.contains("{\"sent\":0,\"deleted\":0}") || output.contains("{\"deleted\":0,\"sent\":0}"),
+                    b.label() + ": the run answers what it did:\n" + Http.redact(output));
         });
         CHECKS.put("reporting-a-leaked-key", (b, output) -> {
             assertTrue(output.contains("{\"status\":\"received\"}"), b.label() + ": " + Http.redact(output));

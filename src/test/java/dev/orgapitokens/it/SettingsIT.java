@@ -67,7 +67,8 @@ class SettingsIT extends ServerTest {
         Http.Response r = Http.get(settings(), admin);
         assertEquals(200, r.status(), r.describe());
         assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":null,"
-                + "\"managementClients\":[\"account-console\",\"admin-cli\"]}", r.body());
+                + "\"managementClients\":[\"account-console\",\"admin-cli\"],"
+                + "\"expiryNoticeDays\":[7,1],\"deleteUnusedAfterDays\":null,\"unusedNoticeDays\":7,\"noticeEmails\":[]}", r.body());
     }
 
     @Test
@@ -92,6 +93,8 @@ class SettingsIT extends ServerTest {
         return Stream.of(
                 Arguments.of("{\"maxTokens\": 0}", "maxTokens", "maxTokens must be a whole number from 1 to 1000000"),
                 Arguments.of("{\"rateLimit\": 10}", "rateLimit", "Unknown field 'rateLimit'"),
+                Arguments.of("{\"expiryNoticeDays\": [0]}", "expiryNoticeDays", "from 1 to 365"),
+                Arguments.of("{\"deleteUnusedAfterDays\": 0}", "deleteUnusedAfterDays", "from 1 to 3650"),
                 Arguments.of("{", null, "Malformed JSON"));
     }
 
@@ -102,7 +105,8 @@ class SettingsIT extends ServerTest {
         Http.Response r = Http.send("PUT", settings(), admin, "application/json", body);
         assertInvalid(r, field);
         assertTrue(r.json().get("error_description").asText().contains(description), r.describe());
-        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":7,\"managementClients\":[\"account-console\",\"admin-cli\"]}", Http.get(settings(), admin).body());
+        assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":7,\"managementClients\":[\"account-console\",\"admin-cli\"],"
+                + "\"expiryNoticeDays\":[7,1],\"deleteUnusedAfterDays\":null,\"unusedNoticeDays\":7,\"noticeEmails\":[]}", Http.get(settings(), admin).body());
     }
 
     @Test

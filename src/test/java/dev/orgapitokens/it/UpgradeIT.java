@@ -48,6 +48,11 @@ class UpgradeIT {
             assertEquals("from-the-first-release", read.json().get("name").asText());
             assertEquals(created.json().get("keyHint"), read.json().get("keyHint"));
             assertEquals(200, KeyLogin.Grant.PASSWORD.withForm(base, "upgrade", key).status(), "the password form still works after the upgrade");
+            // changeset 1.3 (issue 22): the first release's identity is a service account now, without its verified placeholder e-mail
+            JsonNode identity = Http.get(base + "/admin/realms/upgrade/users?exact=true&username=api-token-" + id, admin).json().get(0);
+            assertFalse(identity.path("emailVerified").asBoolean(), identity.toString());
+            assertTrue(identity.path("email").isMissingNode() || identity.path("email").isNull(), identity.toString());
+            assertFalse(Http.get(base + "/admin/realms/upgrade/users?max=100", admin).body().contains("api-token-"), "out of the Users list");
             Http.Response login = KeyLogin.withForm(base, "upgrade", key);
             assertEquals(200, login.status(), "the old key works with the key grant after the upgrade: " + login.describe());
             JsonNode claims = KeyLogin.claims(login.json().get("access_token").asText());

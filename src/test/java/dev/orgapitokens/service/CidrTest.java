@@ -1,5 +1,6 @@
 package dev.orgapitokens.service;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +32,36 @@ class CidrTest {
         assertTrue(Cidr.parse("::ffff:10.0.0.0/104").contains("10.1.2.3"), "an IPv4-mapped network takes IPv6 prefix lengths");
         assertFalse(Cidr.parse("::ffff:10.0.0.0/104").contains("11.1.2.3"));
         assertFalse(Cidr.parse("::/0").contains("not-an-address"));
+    }
+
+    /** SPEC §7: an IPv4-mapped network covers exactly the IPv4 network it maps; under /96 it would reach every IPv4 client. */
+    @Test
+    void mappedNetworksCoverExactlyTheirIpv4Network() {
+        Cidr mapped = Cidr.parse("::ffff:10.0.0.0/104");
+        Cidr plain = Cidr.parse("10.0.0.0/8");
+        for (String address : new String[] {"10.0.0.0", "10.255.255.255", "9.255.255.255", "11.0.0.0", "127.0.0.1", "203.0.113.9",
+                "::ffff:10.1.2.3", "::ffff:11.1.2.3", "::1", "2001:db8::1", "::a01:203"}) {
+            assertEquals(plain.contains(address), mapped.contains(address), address);
+        }
+        assertTrue(Cidr.parse("::ffff:0:0/96").contains("203.0.113.9"), "/96: every IPv4 address, as 0.0.0.0/0");
+        assertFalse(Cidr.parse("::ffff:0:0/96").contains("2001:db8::1"), "... and no IPv6 one");
+        assertTrue(Cidr.parse("::ffff:0a00:0000/104").contains("10.9.9.9"), "the hex form alike");
+        assertTrue(Cidr.parse("::ffff:10.1.2.3").contains("10.1.2.3"), "a mapped host");
+        assertFalse(Cidr.parse("::ffff:10.1.2.3").contains("10.1.2.4"));
+    }
+
+    @Test
+    void aMappedPrefixUnder96IsRefused() {
+        for (String bad : new String[] {"::ffff:10.0.0.0/8", "::ffff:10.0.0.0/95", "::ffff:0:0/0", "::FFFF:10.0.0.0/64", "0:0:0:0:0:ffff:a00:0/80"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cidr.parse(bad), bad);
+            assertTrue(e.getMessage().contains("prefix under 96"), e.getMessage());
+        }
+    }
+
+    @Test
+    void storedCidrsThatNoLongerParseContainNothing() {
+        assertFalse(Cidr.anyContains(java.util.List.of("::ffff:10.0.0.0/8"), "203.0.113.9"), "fails closed");
+        assertTrue(Cidr.anyContains(java.util.List.of("::ffff:10.0.0.0/8", "203.0.113.0/24"), "203.0.113.9"));
     }
 
     @Test
