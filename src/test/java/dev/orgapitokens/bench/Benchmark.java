@@ -311,7 +311,7 @@ public final class Benchmark {
     /**
      * {@code bench/run.sh --profile}: each load alone under a JFR recording (settings "profile",
      * started and stopped with jcmd on the server's JVM), in ABBA pairs (key grant, client_credentials,
-     * client_credentials, key grant; then authorize, 404, JWKS and back) of {@code --seconds} each,
+     * client_credentials, key grant; then authorize, 404, JWKS, an unknown key and back) of {@code --seconds} each,
      * after a short warm-up; writes the recordings and {@code target/bench/profiles.md}, the
      * summaries of {@link ProfileSummary}. JFR samples only threads that run, so the shares hold on a
      * loaded machine too; the throughputs do not.
@@ -328,7 +328,10 @@ public final class Benchmark {
                 .header("X-API-Key", key).build());
         loads.put("not-found", () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/no-such-path")).build());
         loads.put("jwks", () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/protocol/openid-connect/certs")).build());
-        Map<String, Integer> expected = Map.of("not-found", 404);
+        // a well-formed key no token has: the gateway's answer with a Keycloak session but no user read (the floor of ours)
+        loads.put("unknown-key", () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/org-api-tokens/authorize?role=observer"))
+                .header("X-API-Key", ApiKeys.generate()).build());
+        Map<String, Integer> expected = Map.of("not-found", 404, "unknown-key", 401);
         // JFR instruments JDK classes when a JVM's first recording starts, which throws away compiled code: not in a measured window
         jcmd(pid, "JFR.start", "name=warm-up", "settings=profile");
         for (int pass = 1; pass <= 3; pass++) {
@@ -339,7 +342,7 @@ public final class Benchmark {
         }
         jcmd(pid, "JFR.stop", "name=warm-up");
         List<String> schedule = List.of("key-grant", "client-credentials", "client-credentials", "key-grant",
-                "authorize", "not-found", "jwks", "jwks", "not-found", "authorize");
+                "authorize", "not-found", "jwks", "unknown-key", "unknown-key", "jwks", "not-found", "authorize");
         Map<String, List<Path>> recordings = new LinkedHashMap<>();
         Map<String, List<Round>> rounds = new LinkedHashMap<>();
         for (String name : schedule) {
