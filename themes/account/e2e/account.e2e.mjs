@@ -2,8 +2,7 @@
 // Started by AccountConsoleIT against the real Keycloak with the extension; the environment says where and who.
 // Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { env, keyLogin as keyGrant, launch, run, screenshots, step } from "../../shared/e2e/harness.mjs";
+import { checkUsage, env, keyLogin as keyGrant, launch, run, screenshots, step, walkStockPages } from "../../shared/e2e/harness.mjs";
 
 const BASE = env("BASE_URL");
 const REALM = env("REALM");
@@ -34,7 +33,7 @@ async function expectBrandLogo(page) {
   assert.ok(loaded && width > 0, "the brand logo is shown in the masthead");
 }
 
-const browser = await launch(chromium);
+const browser = await launch();
 const newPage = async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } }); // a context of its own: its own login
   page.setDefaultTimeout(30_000);
@@ -167,6 +166,15 @@ await run(browser, async () => {
     assert.equal((await keyLogin(rotatedKey)).status, 200, "the new key works");
   });
 
+  await step("shows the token's usage: chart and table with the numbers the API gives", async () => {
+    // three key logins (two with the first key, one with the rotated one); the first key refused after the
+    // rotation is a key no token has any more, and counts nowhere
+    const usage = await checkUsage(page, () => row(page, "acct-pipeline").getByTestId("show-usage").click(), 3);
+    assert.equal(usage.daily.at(-1).byPath.token, 3);
+    await shot(page, "account-07b-usage");
+    await page.getByTestId("usage-close").click();
+  });
+
   await step("deletes after a confirmation about scripts: the row goes and the key is refused", async () => {
     await rowAction("acct-pipeline", "Delete");
     await page.getByText("scripts that use it can no longer log in").waitFor();
@@ -175,6 +183,24 @@ await run(browser, async () => {
     await row(page, "acct-pipeline").waitFor({ state: "detached" });
     assert.equal((await keyLogin(rotatedKey)).status, 401);
     await shot(page, "account-09-after-delete");
+  });
+
+  await step("every other stock page of the navigation opens, with no script error and no failed call", async () => {
+    // Each link's test id is its path below the console (personal info, "", is where the walk logged in).
+    const links = await page.locator(".pf-v5-c-page__sidebar nav").first().evaluate((nav) =>
+      [...nav.querySelectorAll("a[data-testid]")]
+        .filter((a) => a.dataset.testid && a.dataset.testid !== "nav-item-org-api-tokens")
+        .map((a) => {
+          const group = a.closest("li.pf-m-expandable");
+          return group ? [group.dataset.testid, a.dataset.testid] : a.dataset.testid;
+        }),
+    );
+    const paths = links.map((link) => (Array.isArray(link) ? link[1] : link));
+    assert.ok(paths.includes("account-security/signing-in") && paths.includes("organizations"), `the stock navigation: ${paths}`);
+    await walkStockPages(page, BASE, links, async (p, path) => {
+      await p.waitForURL((url) => url.pathname.endsWith(`/account/${path}`));
+      await p.locator('main [data-testid="page-heading"]').first().waitFor();
+    }, (p, name) => shot(p, `account-${name}`));
   });
 
   await step("a super-user of several organizations picks the organization of a new token", async () => {

@@ -1,9 +1,10 @@
 import "@patternfly/react-core/dist/styles/base.css";
 import "@patternfly/patternfly/patternfly-addons.css";
-// The library's own stylesheet (the masthead's brand size, its pages); its package exports no path to it.
-import "../node_modules/@keycloak/keycloak-account-ui/lib/keycloak-account-ui.css";
+// The library's own stylesheet (the masthead's brand size, its pages), aliased by the build: its package exports no path to it.
+import "@account-ui-css";
 
-import { KeycloakProvider, routes } from "@keycloak/keycloak-account-ui";
+import { KeycloakProvider } from "@keycloak/keycloak-account-ui";
+import { routes } from "@org-api-tokens/adapter";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router-dom";

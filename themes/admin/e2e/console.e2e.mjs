@@ -2,8 +2,7 @@
 // Started by ConsoleIT against the real Keycloak with the extension; the environment says where.
 // Every key read from the page stays in memory: nothing here prints one, and screenshots mask it.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { env, keyLogin as keyGrant, launch, run, screenshots, step } from "../../shared/e2e/harness.mjs";
+import { checkUsage, env, keyLogin as keyGrant, launch, run, screenshots, step, walkStockPages } from "../../shared/e2e/harness.mjs";
 
 const BASE = env("BASE_URL");
 const REALM = env("REALM");
@@ -22,7 +21,7 @@ async function logIn(page, consoleRealm, path, username, password) {
 
 const shot = screenshots(SHOTS);
 
-const browser = await launch(chromium);
+const browser = await launch();
 await run(browser, async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(30_000);
@@ -180,6 +179,19 @@ await run(browser, async () => {
     await shot(page, "06c-previous-key-in-list");
   });
 
+  await step("shows the token's usage: chart and table with the numbers the API gives", async () => {
+    // five key logins so far (two before the plain rotation, one with its key, two across the grace rotation);
+    // the old key refused after the plain rotation is a key no token has any more, and counts nowhere
+    const usage = await checkUsage(page, () => row("e2e-pipeline").getByTestId("show-usage").click(), 5);
+    assert.equal(usage.daily.at(-1).byPath.token, 5);
+    assert.equal(usage.recentAddresses.length, 1);
+    await shot(page, "06d-usage");
+    await page.getByTestId("usage-window").selectOption("7");
+    await page.getByTestId("usage-chart").locator("[data-testid^=usage-bar-]").nth(6).waitFor();
+    assert.equal(await page.getByTestId("usage-chart").locator("[data-testid^=usage-bar-]").count(), 7, "the 7-day window");
+    await page.getByTestId("usage-close").click();
+  });
+
   await step("deletes: the row goes and the key is refused", async () => {
     await rowAction("e2e-pipeline", "Delete");
     await page.getByText("Its key stops working at once").waitFor();
@@ -219,6 +231,8 @@ await run(browser, async () => {
     await page.getByRole("tab", { name: "Policy" }).click();
     assert.equal(await page.getByTestId("policy-maxLifetimeDays").inputValue(), "30", "the policy was stored");
 
+    // The Policy form is longer than the window: back to the top, where the tabs are, as a person scrolls.
+    await page.evaluate(() => document.querySelectorAll(".pf-v5-c-page__main, main").forEach((el) => el.scrollTo(0, 0)));
     await page.getByRole("tab", { name: "Tokens" }).click();
     await page.getByTestId("create-token").first().click();
     await page.getByTestId("token-name").fill("e2e-no-expiry");
@@ -234,6 +248,18 @@ await run(browser, async () => {
     await page.reload();
     await page.getByRole("tab", { name: "Policy" }).click();
     assert.equal(await page.getByTestId("policy-maxLifetimeDays").inputValue(), "", "an empty field lifts the limit");
+  });
+
+  await step("every stock page of the navigation opens, with no script error and no failed call", async () => {
+    const links = (await page.locator('nav [data-testid^="nav-item-"]').evaluateAll((as) => as.map((a) => a.dataset.testid))).filter(
+      (id) => id !== "nav-item-org-api-tokens",
+    );
+    assert.ok(links.includes("nav-item-clients") && links.includes("nav-item-realm-settings"), `the stock navigation: ${links}`);
+    assert.ok(links.includes("nav-item-organizations"), `the realm has Organizations on, so the stock navigation has its entry: ${links}`);
+    await walkStockPages(page, BASE, links, async (p, id) => {
+      await p.waitForURL((url) => url.hash.endsWith(`/${id.slice("nav-item-".length)}`));
+      await p.locator("#kc-main-content-page-container h1").first().waitFor();
+    }, shot);
   });
 
   await step("a view-only admin sees the table without write controls", async () => {

@@ -1,4 +1,5 @@
-import { AdminClientProvider, AppContexts, ForbiddenSection, Header, PageBreadCrumbs, useAccess } from "@keycloak/keycloak-admin-ui";
+import { AppContexts, ForbiddenSection, Header, PageBreadCrumbs, useAccess } from "@keycloak/keycloak-admin-ui";
+import { AdminClientProvider } from "@org-api-tokens/adapter";
 import { Page, Spinner } from "@patternfly/react-core";
 import { PropsWithChildren, Suspense } from "react";
 import { Outlet, useMatches } from "react-router-dom";

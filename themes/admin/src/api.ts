@@ -1,4 +1,4 @@
-import { useAdminClient } from "@keycloak/keycloak-admin-ui";
+import { useAdminClient } from "@org-api-tokens/adapter";
 import { createTokensApi, Organization } from "@org-api-tokens/shared/api";
 import { useMemo } from "react";
 

@@ -29,6 +29,7 @@ import { useTokensAccess } from "./access";
 import { ApiToken, errorText, Organization } from "./api";
 import { ConfirmDialog, KeyDialog, TokenFormDialog, RotateDialog } from "./TokenDialogs";
 import { expiresSoon } from "./NoticeSettings";
+import { UsageDialog } from "./UsageDialog";
 
 const formatTime = (millis: number | null) => (millis ? new Date(millis).toLocaleString() : "—");
 
@@ -56,7 +57,8 @@ type Dialog =
   | { kind: "edit"; token: ApiToken }
   | { kind: "rotate"; token: ApiToken }
   | { kind: "delete"; token: ApiToken }
-  | { kind: "key"; token: ApiToken };
+  | { kind: "key"; token: ApiToken }
+  | { kind: "usage"; token: ApiToken };
 
 type TokensTableProps = {
   /** What the list belongs to (the realm): a change starts over. */
@@ -231,13 +233,14 @@ export const TokensTable = ({ scope, organizations, realmWideAllowed, maxLifetim
                   <Th>{t("apiTokensCreated")}</Th>
                   <Th>{t("apiTokensLastUsed")}</Th>
                   <Th>{t("apiTokensExpires")}</Th>
+                  <Th>{t("apiTokensUsage")}</Th>
                   {canManage && <Th screenReaderText={t("apiTokensActions")} />}
                 </Tr>
               </Thead>
               <Tbody>
                 {tokens.length === 0 && (
                   <Tr>
-                    <Td colSpan={10}>{t("apiTokensNoMatch")}</Td>
+                    <Td colSpan={11}>{t("apiTokensNoMatch")}</Td>
                   </Tr>
                 )}
                 {tokens.map((token) => (
@@ -292,6 +295,11 @@ export const TokensTable = ({ scope, organizations, realmWideAllowed, maxLifetim
                           {t("apiTokensExpiringSoon")}
                         </Label>
                       )}
+                    </Td>
+                    <Td dataLabel={t("apiTokensUsage")}>
+                      <Button variant="link" isInline data-testid="show-usage" onClick={() => setDialog({ kind: "usage", token })}>
+                        {t("apiTokensUsageShow")}
+                      </Button>
                     </Td>
                     {canManage && (
                       <Td isActionCell>
@@ -372,6 +380,7 @@ export const TokensTable = ({ scope, organizations, realmWideAllowed, maxLifetim
         />
       )}
       {dialog?.kind === "key" && <KeyDialog token={dialog.token} onClose={close} />}
+      {dialog?.kind === "usage" && <UsageDialog token={dialog.token} onClose={close} />}
     </>
   );
 };

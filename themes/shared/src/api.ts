@@ -68,6 +68,26 @@ export type PolicyUpdate = Record<Exclude<keyof Policy, PolicyList>, number | st
   noticeEmails: string[];
 };
 
+/** The refusal reasons usage counts (SPEC §10), in the order the consoles stack them. */
+export const REFUSAL_REASONS = ["rate_limited", "address_not_allowed", "expired", "previous_key_expired", "exposed"] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** One UTC day of a token's use (GET /{id}/usage): only days with any use are listed, oldest first. */
+export type UsageDay = {
+  day: string;
+  admitted: number;
+  refused: Record<RefusalReason, number>;
+  byPath: { token: number; gateway: number };
+};
+
+/** GET /{id}/usage?days=: a token's days and its last client addresses, newest first. */
+export type Usage = {
+  tokenId: string;
+  days: number;
+  daily: UsageDay[];
+  recentAddresses: { ip: string; lastSeenAt: number; uses: number }[];
+};
+
 export type Organization = { id: string; name: string; alias?: string };
 
 export type ListParams = { first: number; max: number; search?: string; role?: string; organizationId?: string };
@@ -139,6 +159,7 @@ export function createTokensApi(base: string, getToken: () => Promise<string | u
     rotate: (id: string, previousKeyExpiresIn?: number) =>
       call<ApiToken>("POST", `/${id}/rotate`, previousKeyExpiresIn === undefined ? {} : { previousKeyExpiresIn }),
     remove: (id: string) => call<void>("DELETE", `/${id}`),
+    usage: (id: string, days: number) => call<Usage>("GET", `/${id}/usage?days=${days}`),
   };
 }
 

@@ -34,6 +34,7 @@ public final class KeyVerifier {
     public static KeyUse verify(KeycloakSession session, RealmModel realm, String key, String remoteAddress, TokenMetrics.Path path) {
         KeyUse use = decide(session, realm, key, remoteAddress);
         TokenMetrics.keyUse(path, use.outcome().tag());
+        UsageCounts.count(realm.getId(), use, path, remoteAddress, Time.currentTimeMillis());
         if (use.admitted()) LastUsedRecorder.record(session, use.tokenId(), remoteAddress, Time.currentTimeMillis(), use.previousKey());
         return use;
     }

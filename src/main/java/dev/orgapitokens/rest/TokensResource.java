@@ -5,6 +5,7 @@ import dev.orgapitokens.service.ApiTokenService;
 import dev.orgapitokens.service.Caller;
 import dev.orgapitokens.service.TokenRefusal;
 import dev.orgapitokens.service.TokenRole;
+import dev.orgapitokens.service.TokenUsage;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -89,6 +90,17 @@ public class TokensResource {
     public ApiTokenRepresentation get(@PathParam("id") String id) {
         Caller caller = access.reader();
         return refusing(() -> service.get(caller, id));
+    }
+
+    /** The token's use per day and its last addresses (SPEC §10), for whoever may read the token. */
+    @GET
+    @Path("{id}/usage")
+    @Produces(MediaType.APPLICATION_JSON)
+    public TokenUsage.Report usage(@PathParam("id") String id, @QueryParam("days") String days) {
+        Caller caller = access.reader();
+        int window = UsageInput.days(days);
+        ApiTokenRepresentation token = refusing(() -> service.get(caller, id));
+        return TokenUsage.report(session, token.id(), window, Time.currentTimeMillis());
     }
 
     @PUT

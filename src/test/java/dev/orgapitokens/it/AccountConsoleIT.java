@@ -50,7 +50,7 @@ class AccountConsoleIT extends ServerTest {
                 "SUPER_B_USER", "bob", "SUPER_B_PASSWORD", "pw-bob",
                 "SUPER_AC_USER", "dana", "SUPER_AC_PASSWORD", "pw-dana",
                 "OBSERVER_USER", "olga", "OBSERVER_PASSWORD", "pw-olga"));
-        BrowserTest.run(THEME, "e2e/account.e2e.mjs", environment, 11);
+        BrowserTest.run(THEME, "e2e/account.e2e.mjs", environment, 12);
     }
 
     private static String organization(TestRealm realm, String admin, String name, String alias) {

@@ -27,7 +27,8 @@ final class BrowserTest {
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
         assertTrue(Files.isExecutable(Path.of(chromium)),
                 chromium + " is missing: install Debian's Chromium (apt-get install chromium), as .ci/run does");
-        assertTrue(Files.isDirectory(theme.resolve("node_modules/playwright-core")), "run the Maven build first: it installs " + theme);
+        assertTrue(Files.isDirectory(Path.of("themes/shared/e2e/node_modules/playwright-core")),
+                "run the Maven build first: it installs Playwright in themes/shared/e2e");
         return chromium;
     }
 

@@ -76,6 +76,7 @@ class ClusterIT {
                 .args("--cache=ispn", "--cache-stack=jdbc-ping",
                         "--cache-embedded-network-bind-address=127.0.0.1", "--cache-embedded-network-bind-port=" + jgroupsPort(),
                         "--spi-cache-embedded--default--node-name=" + name)
+                .args(KeycloakServer.FAST_USAGE)
                 .start();
     }
 
@@ -286,6 +287,33 @@ class ClusterIT {
                 Map.of("client_id", "cluster-api", "client_secret", "cluster-secret", "token", accessToken));
         assertEquals(200, r.status(), r.describe());
         return r.json().get("active").asBoolean();
+    }
+
+    /** Usage (SPEC §10): each node writes its own counts, adding to the same day row; the answer is their sum on either node. */
+    @Test
+    @Order(3)
+    void theUsageCountsOfBothNodesAddUp() {
+        Tokens.Token token = create("counted-on-both", "observer");
+        for (int i = 0; i < 3; i++) assertEquals(200, KeyLogin.withForm(nodeA.url(), REALM, token.key()).status());
+        for (int i = 0; i < 4; i++) assertEquals(200, KeyLogin.withForm(nodeB.url(), REALM, token.key()).status());
+        assertEquals(200, Gateway.get(Gateway.authorizeUrl(nodeB.url(), REALM, null), "X-API-Key", token.key()).status());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode usage;
+        do {
+            usage = Http.get(tokens(nodeB) + "/" + token.id() + "/usage?days=1", admin(nodeB)).json();
+            if (usage.get("daily").size() == 1 && usage.get("daily").get(0).get("admitted").asLong() == 8) break;
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        } while (System.nanoTime() < deadline);
+        JsonNode day = usage.get("daily").get(0);
+        assertEquals(8, day.get("admitted").asLong(), usage.toString());
+        assertEquals(7, day.get("byPath").get("token").asLong(), usage.toString());
+        assertEquals(1, day.get("byPath").get("gateway").asLong(), usage.toString());
+        assertEquals(usage, Http.get(tokens(nodeA) + "/" + token.id() + "/usage?days=1", admin(nodeA)).json(), "either node answers the same");
     }
 
     /**

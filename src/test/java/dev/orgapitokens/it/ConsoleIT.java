@@ -39,6 +39,6 @@ class ConsoleIT extends ServerTest {
         BrowserTest.run(THEME, "e2e/console.e2e.mjs", Map.of(
                 "REALM", realm.name, "ADMIN_USER", KeycloakServer.ADMIN_USER, "ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD,
                 "VIEWER_USER", "viewer", "VIEWER_PASSWORD", "pw-viewer",
-                "OTHER_USER", "other", "OTHER_PASSWORD", "pw-other", "ORGANIZATION_NAME", "ORG-E2E"), 12);
+                "OTHER_USER", "other", "OTHER_PASSWORD", "pw-other", "ORGANIZATION_NAME", "ORG-E2E"), 13);
     }
 }
