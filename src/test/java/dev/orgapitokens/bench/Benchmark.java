@@ -284,7 +284,8 @@ public final class Benchmark {
                 unknownLookups == 0));
         double unknownCpu = unknownOnly.serverCpuMillisPerRequest() / cpu404;
         figures.add(new Figure("server CPU per refused well-formed unknown key (authorize) / per 404", unknownCpu, "<= 1.5", unknownCpu <= 1.5));
-        figures.add(Figure.notYet("key grant with usage counting on / off (throughput)", ">= 0.98", "n/a until usage counting lands"));
+        // usage counting (SPEC §10) landed without a switch to turn it off on a running server, so there is no "off" to compare on one server
+        figures.add(Figure.notYet("key grant with usage counting on / off (throughput)", ">= 0.98", "n/a: usage counting has no off switch yet"));
         figures.add(new Figure("key grant throughput, " + o.tokens() + " tokens / 10 tokens (median)", median(scaleRatios), ">= 0.95", median(scaleRatios) >= 0.95));
         double lookups = Math.max(lookupsPerLogin, lookupsPerCheck);
         figures.add(new Figure("database reads by key digest per good-key login or check, steady state (the larger of "
