@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Key-login benchmark: starts Keycloak 26.7.3 with the extension (embedded database; PostgreSQL
-# with KEYCLOAK_DB=postgres), seeds tokens through the REST API, and drives key logins and
-# client_credentials in alternating rounds. Prints the table of README "Performance" and writes
-# target/bench/results.csv.
+# The benchmark of SPEC §8: starts Keycloak 26.7.3 with the extension (embedded database; PostgreSQL
+# with KEYCLOAK_DB=postgres), seeds tokens through the REST API, and prints every row of SPEC §8 with
+# its goal, from one run on one server, then the figures that explain them. Writes a dated results
+# file under bench/results/ (marked indicative when the machine's load average exceeds its cores)
+# and target/bench/results.csv.
 #
-#   bench/run.sh                         # 100,000 tokens, 5 rounds of 10 s, 8 connections
+#   bench/run.sh                         # 100,000 tokens, 5 rounds of 10 s, 8 connections: an estimated 30-40 minutes on a
+#                                        # quiet 2-core machine (seeding at the ~130 tokens/s seen there takes ~13; warm-ups
+#                                        # and rounds 10-20; build and start 3)
+#   bench/run.sh --quick                 # smoke run: 1,000 tokens, 2 rounds of 3 s (about 5 minutes); every row, figures indicative
 #   bench/run.sh --tokens=10000 --rounds=3 --seconds=5
+#   bench/run.sh --profile [--tokens=2000] [--seconds=15]    # JFR profiles of each load alone: target/bench/profiles.md
 #   bench/run.sh --timing [--requests=2000] [--tokens=200]   # issue 8: refusal time of unknown vs wrong-secret keys (target/bench/timing*.csv)
 #   KEYCLOAK_DB=postgres bench/run.sh
 set -euo pipefail
@@ -15,8 +20,12 @@ VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xm
 mvn -q -B pre-integration-test -DskipTests -Dskip.ui=true
 JAR=$(ls target/keycloak-org-api-tokens-*.jar | grep -v -- '-0.1.0.jar' | head -1)
 ARGS="$*"
+case " $ARGS " in
+  *" --profile "*) export JAVA_OPTS_APPEND="${JAVA_OPTS_APPEND:--Xms256m} -XX:FlightRecorderOptions=stackdepth=256" ;;
+esac
 exec mvn -q -B exec:java \
   -Dexec.mainClass=dev.orgapitokens.bench.Benchmark -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
   -Dexec.args="$ARGS" \
   -Dkeycloak.home="target/keycloak-dist/keycloak-$VERSION" -Dextension.jar="$JAR" \
-  -Dkeycloak.db="${KEYCLOAK_DB:-dev-file}" -Dtest.work.dir=target/bench
+  -Dkeycloak.db="${KEYCLOAK_DB:-dev-file}" -Dtest.work.dir=target/bench \
+  -Dkeycloak.version="$VERSION" -Dbench.args="$ARGS" -Dbench.results=bench/results

@@ -19,8 +19,10 @@ public record KeyUse(Outcome outcome, String tokenId, String role, List<String> 
         SUCCESS, MALFORMED, UNKNOWN, PREVIOUS_KEY_EXPIRED, EXPIRED, EXPOSED, ADDRESS_NOT_ALLOWED, SERVICE_IDENTITY_MISSING, SERVICE_IDENTITY_ALTERED, COMPOSITE_ROLE,
         RATE_LIMITED;
 
+        private final String tag = name().toLowerCase(Locale.ROOT); // once, not per key use
+
         public String tag() {
-            return name().toLowerCase(Locale.ROOT);
+            return tag;
         }
     }
 

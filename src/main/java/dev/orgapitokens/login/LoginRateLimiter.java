@@ -18,7 +18,7 @@ import org.keycloak.models.RealmModel;
  * Infinispan's conditional writes make each claim atomic cluster-wide.
  *
  * <p>So that a use does not cost a cluster round trip, a node claims a share of the allowance at
- * once, a lease of 1% of the limit (at least 1, at most 100 uses), and spends it locally. The
+ * once, a lease of 1% of the limit (at least 1, at most 1,000 uses), and spends it locally. The
  * cluster never admits more than the limit (every lease is claimed from the shared counter first);
  * near the limit, at most one lease per node may go unused, i.e. a token may be refused up to 1% of
  * its limit early per node. Limits under 200 lease one use at a time: exact. A changed limit drops
@@ -31,6 +31,7 @@ final class LoginRateLimiter {
     private static final long EXPIRY_SLACK_MILLIS = TimeUnit.MINUTES.toMillis(5);
     private static final String KEY_PREFIX = "org-api-tokens.rate.";
     private static final int MAX_LEASES = 200_000;
+    private static final int MAX_LEASE = 1_000;
     private static final Map<String, Lease> LEASES = new ConcurrentHashMap<>();
 
     /** Uses this node claimed from the shared counter and has not spent yet. */
@@ -54,7 +55,9 @@ final class LoginRateLimiter {
 
         long windowEnd = (window + 1) * WINDOW_MILLIS;
         long lifespan = windowEnd - now + EXPIRY_SLACK_MILLIS;
-        int share = Math.max(1, Math.min(100, limit / 100));
+        // 1% of the limit: for a busy gateway key with a high limit, a cap of 100 made the claim (a
+        // conditional write to the work cache) a twentieth of a check's samples; 1,000 keeps the 1% bound
+        int share = Math.max(1, Math.min(MAX_LEASE, limit / 100));
         String key = KEY_PREFIX + tokenId + "." + window;
         Cache<Object, Object> counters = session.getProvider(InfinispanConnectionProvider.class)
                 .getCache(InfinispanConnectionProvider.WORK_CACHE_NAME);

@@ -18,8 +18,12 @@ public final class TokenMetrics {
     public enum Path {
         TOKEN_ENDPOINT, GATEWAY;
 
+        private final String tag = name().toLowerCase(java.util.Locale.ROOT);
+        /** This path's key-use counters by outcome, built once each. */
+        private final Map<String, Counter> keyUses = new ConcurrentHashMap<>();
+
         String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return tag;
         }
     }
 
@@ -31,17 +35,17 @@ public final class TokenMetrics {
      * lookup in the registry) was a visible share of refusing a malformed key. Counters of the
      * global registry also reach registries added to it later.
      */
-    private static final Map<String, Counter> KEY_USES = new ConcurrentHashMap<>();
     private static final Counter KEY_LOOKUPS = Metrics.counter("org_api_tokens.key_lookups");
 
     /** One key login or gateway check; outcome is "success" or the refusal reason. */
     public static void keyUse(Path path, String outcome) {
-        KEY_USES.computeIfAbsent(path.tag() + '/' + outcome, k -> Counter.builder("org_api_tokens.key_uses")
+        Counter counter = path.keyUses.get(outcome); // no string built per use
+        if (counter == null) counter = path.keyUses.computeIfAbsent(outcome, k -> Counter.builder("org_api_tokens.key_uses")
                 .description("Key logins at the token endpoint and gateway checks, by outcome")
                 .tag("path", path.tag())
                 .tag("outcome", outcome)
-                .register(Metrics.globalRegistry))
-                .increment();
+                .register(Metrics.globalRegistry));
+        counter.increment();
     }
 
     /** A database read by key digest (never done for malformed keys). */

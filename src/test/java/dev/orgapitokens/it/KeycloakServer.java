@@ -252,6 +252,14 @@ public final class KeycloakServer implements BeforeAllCallback {
                     .reduce(Duration.ZERO, Duration::plus);
         }
 
+        /** The process id of the server's JVM (for jcmd: the benchmark's profiles). */
+        public long jvmPid() {
+            Process p = process;
+            if (p == null) throw new IllegalStateException("not started");
+            return p.descendants().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                    .mapToLong(ProcessHandle::pid).findFirst().orElse(p.pid());
+        }
+
         @Override
         public String log() {
             try {
