@@ -85,9 +85,15 @@ public class ConsoleThemeProviderFactory implements ThemeProviderFactory {
     /** The themes chosen at start-up, by type. */
     private record Provider(Map<Theme.Type, Theme> themes) implements ThemeProvider {
 
+        /**
+         * Above Keycloak's classpath themes (0), below the server's themes/ folder (100): a theme of
+         * this name declared in some JAR's keycloak-themes.json (as a stale build of this one may still
+         * carry) never shadows ours, and an operator's own folder theme still can. At equal priority
+         * the order of providers is arbitrary and differs between lines.
+         */
         @Override
         public int getProviderPriority() {
-            return 0;
+            return 50;
         }
 
         @Override
