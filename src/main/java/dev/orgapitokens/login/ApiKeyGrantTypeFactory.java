@@ -1,5 +1,6 @@
 package dev.orgapitokens.login;
 
+import dev.orgapitokens.service.KeycloakLine;
 import org.keycloak.Config;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -43,6 +44,9 @@ public class ApiKeyGrantTypeFactory implements OAuth2GrantTypeFactory {
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // On a line older than the supported ones nothing is set up (SPEC §1), and the known-keys set
+        // asks Keycloak's feature profile in a way those lines lack.
+        if (KeycloakLine.running().tooOld()) return;
         KnownKeys.register(factory); // every key use goes through the grant's verifier, which asks it first
     }
 
