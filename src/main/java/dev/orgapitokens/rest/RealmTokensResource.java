@@ -24,8 +24,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
- * The realm front door: the shared token calls for super-users, plus the two calls that only the
- * key itself authenticates (SPEC §5): the gateway check and the leaked-key report.
+ * The realm front door: the shared token calls for super-users, plus the calls that only the key
+ * itself authenticates (SPEC §5): the key check, the gateway check and the leaked-key report; and the
+ * API's OpenAPI description.
  */
 public class RealmTokensResource extends TokensResource {
 
@@ -53,6 +54,14 @@ public class RealmTokensResource extends TokensResource {
     @Path("authorize{path: (/.*)?}")
     public GatewayResource authorize() {
         return new GatewayResource(session, realm);
+    }
+
+    /** This API's OpenAPI description (docs/openapi.yaml, as JSON); no authentication: it holds no data. */
+    @GET
+    @Path("openapi.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response openApi() {
+        return Response.ok(OpenApiDocument.json(), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** Anyone who finds a key can kill it; the answer is the same whether or not the key was valid. */

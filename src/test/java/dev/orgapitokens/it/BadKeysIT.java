@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgapitokens.key.ApiKeys;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -62,17 +58,14 @@ class BadKeysIT extends ServerTest {
         java.util.Collections.shuffle(badKeys);
 
         Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
-        HttpClient client = HttpClient.newHttpClient();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (String key : badKeys) {
                 done.add(pool.submit(() -> {
-                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(KeyLogin.tokenEndpoint(realm)))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=org-api-tokens&api_key=" + Http.enc(key)))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-                    answers.computeIfAbsent(r.statusCode() + " " + r.body(), k -> new AtomicInteger()).incrementAndGet();
+                    Http.Response r = Http.send("POST", KeyLogin.tokenEndpoint(realm), null, "application/x-www-form-urlencoded",
+                            "grant_type=password&client_id=org-api-tokens&api_key=" + Http.enc(key));
+                    answers.computeIfAbsent(r.status() + " " + r.body(), k -> new AtomicInteger()).incrementAndGet();
                     return null;
                 }));
             }

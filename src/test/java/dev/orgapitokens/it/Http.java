@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** A small JSON-over-HTTP client for the tests. Every key it sees is remembered for the leak checks. */
+/**
+ * A small JSON-over-HTTP client for the tests. Every key it sees is remembered for the leak checks,
+ * and every answer of the extension's endpoints is checked against docs/openapi.yaml ({@link OpenApi}).
+ */
 public final class Http {
 
     public static final ObjectMapper JSON = new ObjectMapper();
@@ -73,6 +76,7 @@ public final class Http {
         try {
             HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
             remember(r.body());
+            OpenApi.check(request, r.statusCode(), r.body(), r.headers());
             return new Response(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new IllegalStateException("HTTP " + request.method() + " " + request.uri() + " failed", e);

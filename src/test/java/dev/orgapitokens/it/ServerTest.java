@@ -60,6 +60,12 @@ public abstract class ServerTest {
         }
     }
 
+    /** Every answer of the extension's endpoints so far is what docs/openapi.yaml says (Http fails the test that got one that is not). */
+    @AfterAll
+    static void everyAnswerMatchedTheOpenApiDocument() {
+        OpenApi.assertNoViolations();
+    }
+
     @AfterAll
     static void noIssuedKeyLeaked() {
         if (!KeycloakServer.started()) return; // skipped: no server was started

@@ -34,7 +34,8 @@ class UnsupportedLineIT {
             assertEquals(200, realm.status(), "Keycloak's admin API answers: " + realm.describe());
             assertEquals(200, Http.get(base + "/admin/realms/master/users?max=1", admin).status());
 
-            for (String path : new String[] {"/realms/master/org-api-tokens/authorize", "/realms/master/org-api-tokens/self"}) {
+            for (String path : new String[] {"/realms/master/org-api-tokens/authorize", "/realms/master/org-api-tokens/self",
+                    "/realms/master/org-api-tokens/openapi.json"}) {
                 Http.Response ours = Http.get(base + path, null);
                 assertEquals(503, ours.status(), path + ": " + ours.describe());
                 assertEquals("unsupported_keycloak_version", ours.json().get("error").asText());
