@@ -24,10 +24,12 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.util.Iterator;
 
 /**
  * docs/openapi.yaml held against reality: {@link Http#send} hands every answer of the extension's
@@ -47,7 +49,7 @@ final class OpenApi {
     private static final Pattern OUR_PATHS = Pattern.compile("^(/admin)?/realms/[^/]+/org-api-tokens(/.*)?$");
     private static final Pattern TOKEN_ENDPOINT = Pattern.compile("^/realms/[^/]+/protocol/openid-connect/token$");
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final AtomicInteger VALIDATED = new AtomicInteger();
     /** "METHOD template status" of every answer validated, for the coverage file. */
@@ -61,7 +63,7 @@ final class OpenApi {
         static final JsonNode DOC = read();
         static final List<Operation> OPERATIONS = operations(DOC);
         static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi31(),
-                builder -> builder.schemas(Map.of(DOCUMENT_URI, JSON.writeValueAsString(DOC))));
+                builder -> builder.schemas(Map.of(DOCUMENT_URI, DOC.toString())));
         static final Map<String, Schema> BY_POINTER = new ConcurrentHashMap<>();
     }
 
@@ -76,7 +78,7 @@ final class OpenApi {
     private static JsonNode read() {
         try {
             return new YAMLMapper().readTree(DOCUMENT.toFile());
-        } catch (JacksonException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot read " + DOCUMENT, e);
         }
     }
@@ -102,8 +104,8 @@ final class OpenApi {
     private static String variablePattern(JsonNode doc, JsonNode pathItem, String name) {
         for (JsonNode parameter : pathItem.path("parameters")) {
             JsonNode p = resolve(doc, parameter);
-            if (p.path("in").asString("").equals("path") && p.path("name").asString("").equals(name)) {
-                String pattern = p.path("schema").path("pattern").asString(null);
+            if (p.path("in").asText("").equals("path") && p.path("name").asText("").equals(name)) {
+                String pattern = p.path("schema").path("pattern").asText(null);
                 if (pattern != null) return "(?:" + pattern.replaceAll("^\\^", "").replaceAll("\\$$", "") + ")";
             }
         }
@@ -111,7 +113,7 @@ final class OpenApi {
     }
 
     private static JsonNode resolve(JsonNode doc, JsonNode node) {
-        while (node.has("$ref")) node = doc.at(node.get("$ref").asString().substring(1));
+        while (node.has("$ref")) node = doc.at(node.get("$ref").asText().substring(1));
         return node;
     }
 
@@ -157,7 +159,7 @@ final class OpenApi {
         JsonNode response = doc.at(responsePointer);
         if (response.isMissingNode()) return "the operation does not document status " + status;
         while (response.has("$ref")) {
-            responsePointer = response.get("$ref").asString().substring(1);
+            responsePointer = response.get("$ref").asText().substring(1);
             response = doc.at(responsePointer);
         }
         for (Map.Entry<String, JsonNode> header : response.path("headers").properties()) {
@@ -167,7 +169,7 @@ final class OpenApi {
                 if (declared.path("required").asBoolean(false)) return "required header " + header.getKey() + " is missing";
                 continue;
             }
-            List<Error> errors = schema(headerSchemaPointer(doc, responsePointer, header.getKey())).validate(JSON.getNodeFactory().stringNode(value));
+            List<Error> errors = schema(headerSchemaPointer(doc, responsePointer, header.getKey())).validate(JSON.getNodeFactory().textNode(value));
             if (!errors.isEmpty()) return "header " + header.getKey() + ": " + describe(errors);
         }
         JsonNode content = response.get("content");
@@ -175,11 +177,11 @@ final class OpenApi {
             return body == null || body.isEmpty() ? null : "the document gives this answer no body, but it has one";
         }
         String contentType = headers.firstValue("Content-Type").orElse("").split(";")[0].trim().toLowerCase(Locale.ROOT);
-        if (!content.has(contentType)) return "Content-Type '" + contentType + "' is not one of " + content.propertyNames();
+        if (!content.has(contentType)) return "Content-Type '" + contentType + "' is not one of " + names(content);
         JsonNode instance;
         try {
             instance = JSON.readTree(body);
-        } catch (JacksonException e) {
+        } catch (JsonProcessingException e) {
             return "the body is not JSON";
         }
         List<Error> errors = schema(responsePointer + "/content/" + escape(contentType) + "/schema").validate(instance);
@@ -190,7 +192,7 @@ final class OpenApi {
         String pointer = responsePointer + "/headers/" + escape(name);
         JsonNode header = doc.at(pointer);
         while (header.has("$ref")) {
-            pointer = header.get("$ref").asString().substring(1);
+            pointer = header.get("$ref").asText().substring(1);
             header = doc.at(pointer);
         }
         return pointer + "/schema";
@@ -206,6 +208,12 @@ final class OpenApi {
 
     private static String describe(List<Error> errors) {
         return errors.stream().limit(5).map(Error::toString).reduce((a, b) -> a + "; " + b).orElse("");
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) names.add(it.next());
+        return names;
     }
 
     private static String escape(String token) {
@@ -291,7 +299,7 @@ final class OpenApi {
             for (String method : Arrays.asList("get", "put", "post", "delete", "patch")) {
                 JsonNode op = path.getValue().get(method);
                 if (op == null) continue;
-                for (String status : op.path("responses").propertyNames()) {
+                for (String status : names(op.path("responses"))) {
                     all.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey() + " " + status);
                 }
             }
