@@ -1,9 +1,14 @@
 package dev.orgapitokens.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,46 @@ class OpenApiIT extends ServerTest {
         JsonNode tree = served.json();
         assertEquals(OpenApi.document(), tree, "the served document equals docs/openapi.yaml, as JSON trees");
         assertNull(served.header("WWW-Authenticate"));
+    }
+
+    /** The check itself: what the document does not say is caught, and the message holds no key. */
+    @Test
+    void answersTheDocumentDoesNotDescribeAreCaught() {
+        String key = dev.orgapitokens.key.ApiKeys.generate();
+        String base = "http://localhost:1/realms/r/org-api-tokens";
+        String token = "{\"id\":\"i\",\"name\":\"n\",\"role\":\"observer\",\"sites\":[\"*\"],\"organizationId\":null,"
+                + "\"keyHint\":\"oat_Ab…x9\",\"createdAt\":1,\"createdBy\":\"alice\",\"updatedAt\":1,\"lastUsedAt\":null,\"lastUsedIp\":null,"
+                + "\"expiresAt\":null,\"allowedCidrs\":[],\"exposed\":false,\"previousKeyHint\":null,\"previousKeyExpiresAt\":null,"
+                + "\"previousKeyLastUsedAt\":null";
+        HttpHeaders json = HttpHeaders.of(Map.of("Content-Type", List.of("application/json")), (a, b) -> true);
+        HttpHeaders none = HttpHeaders.of(Map.of(), (a, b) -> true);
+
+        assertNull(OpenApi.problem(request("GET", base + "/i"), 200, token + "}", json), "a token as the document describes it");
+        assertNull(OpenApi.problem(request("GET", "http://localhost:1/admin/realms/r/users"), 500, "", none), "Keycloak's own endpoints are not checked");
+        assertProblem(OpenApi.problem(request("GET", base + "/i"), 200, token + ",\"key\":\"" + key + "\"}", json), "GET /realms/{realm}/org-api-tokens/{id} 200", key);
+        assertProblem(OpenApi.problem(request("GET", base + "/i"), 200, token.replace("\"exposed\":false,", "") + "}", json), "exposed", key);
+        assertProblem(OpenApi.problem(request("GET", base + "/i"), 500, "{}", json), "does not document status 500", key);
+        assertProblem(OpenApi.problem(request("DELETE", base + "/self"), 405, "", none), "no DELETE operation", key);
+        assertProblem(OpenApi.problem(request("GET", base + "/i/nothing/here"), 404, "", none), "no path of the document matches", key);
+        assertProblem(OpenApi.problem(request("GET", base + "/authorize/x"), 403, "{}", none), "no body", key);
+        assertProblem(OpenApi.problem(request("GET", base + "/authorize/x"), 200, "", none), "X-Api-Token-Id", key);
+        assertProblem(OpenApi.problem(request("GET", base + "/authorize"), 401, "", none), "WWW-Authenticate", key);
+        assertProblem(OpenApi.problem(request("POST", base), 201, token + ",\"key\":\"" + key + "x!\"}",
+                HttpHeaders.of(Map.of("Content-Type", List.of("application/json"), "Location", List.of(base + "/i")), (a, b) -> true)), "key", key);
+        HttpRequest keyLogin = HttpRequest.newBuilder(URI.create("http://localhost:1/realms/r/protocol/openid-connect/token"))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=" + OpenApi.KEY_GRANT + "&client_id=org-api-tokens&api_key=" + key)).build();
+        assertProblem(OpenApi.problem(keyLogin, 200, "{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"expires_in\":60,\"refresh_token\":\"r\"}", json),
+                "POST /realms/{realm}/protocol/openid-connect/token 200", key);
+    }
+
+    private static HttpRequest request(String method, String url) {
+        return HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    private static void assertProblem(String problem, String names, String key) {
+        assertNotNull(problem, "caught: " + names);
+        assertTrue(problem.contains(names), problem);
+        assertFalse(problem.contains(key.substring(4, 30)), "the message holds no key");
     }
 
     @Test
