@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SPEC §7 on a cluster: "delete, rotate, role change and expiry take effect on the very next login,
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * database; changes made on node A must hold on node B at once, and node B must keep serving key
  * logins while node A leaves. PostgreSQL leg only ({@code -Dkeycloak.db=postgres}).
  */
+@ExtendWith(OpenApi.Check.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {

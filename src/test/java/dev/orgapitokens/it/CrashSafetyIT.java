@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SPEC §7, "a crash never leaves half a token". A Keycloak of this test's own (its own copy of the
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * must be as the last answer before the crash left it (or as its unanswered call would have).
  * Only the embedded H2 database dies with the JVM and may lose the last answered changes, each whole.
  */
+@ExtendWith(OpenApi.Check.class)
 class CrashSafetyIT {
 
     private static final String REALM = "crash";

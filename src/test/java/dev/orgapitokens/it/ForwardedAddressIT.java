@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SPEC §5 and README "Behind a reverse proxy": {@code allowedCidrs} checks the address Keycloak
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
  * requests come from 127.0.0.1 (an attacker reaching Keycloak directly) or 127.0.0.2 (the proxy),
  * sent with curl, which can pick its source address.
  */
+@ExtendWith(OpenApi.Check.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ForwardedAddressIT {
 

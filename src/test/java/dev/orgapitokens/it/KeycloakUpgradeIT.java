@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * An operator upgrades Keycloak itself with the extension installed (SPEC §1): the oldest supported
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * ({@code keycloak.version}). Every key still logs in by the key grant and passes the gateway check,
  * and each grace period ends when its token said, not when the new server came up.
  */
+@ExtendWith(OpenApi.Check.class)
 class KeycloakUpgradeIT {
 
     private static final String REALM = "lines";

@@ -33,6 +33,33 @@ class OpenApiIT extends ServerTest {
         assertNull(served.header("WWW-Authenticate"));
     }
 
+    /** Answers the document promises that no other test asks for: Keycloak's 404s, every method at the gateway check, a report that is no form. */
+    @Test
+    void theRestOfTheDocumentedAnswersAreTrue() {
+        TestRealm realm = newRealm("openapi");
+        String base = KeycloakServer.server().url();
+        String admin = TestRealm.masterAdminToken();
+        assertEquals(404, Http.get(base + "/realms/no-such-realm/org-api-tokens/openapi.json", null).status());
+        assertEquals(404, Http.get(base + "/admin/realms/no-such-realm/org-api-tokens", admin).status());
+        assertEquals(404, KeyLogin.Grant.KEY_GRANT.withForm(base, "no-such-realm", dev.orgapitokens.key.ApiKeys.generate()).status());
+
+        String key = Tokens.create(realm, "observer", List.of("*"), Map.of()).key();
+        String gateway = realm.realmTokens() + "/authorize";
+        for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
+            assertEquals(200, gatewayCheck(method, gateway + "/some/path", key).status(), method);
+            assertEquals(403, gatewayCheck(method, gateway + "?role=super-user", key).status(), method);
+            assertEquals(401, gatewayCheck(method, gateway, null).status(), method);
+        }
+        assertEquals(415, Http.postJson(realm.realmTokens() + "/revoke", null, Map.of("api_key", "oat_x")).status(), "a report is a form");
+        assertEquals(401, Http.send("POST", realm.adminTokens() + "/notices/run", null, null, null).status());
+    }
+
+    private static Http.Response gatewayCheck(String method, String url, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (key != null) request.header("X-API-Key", key);
+        return Http.send(request.build());
+    }
+
     /** The check itself: what the document does not say is caught, and the message holds no key. */
     @Test
     void answersTheDocumentDoesNotDescribeAreCaught() {

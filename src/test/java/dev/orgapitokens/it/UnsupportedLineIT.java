@@ -9,12 +9,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The JAR never stops Keycloak from starting (SPEC §1): a line older than the supported ones
  * (26.0.7) starts with it installed and serves everything of its own; the extension logs one ERROR
  * naming the supported lines, and its realm door answers 503 with that message.
  */
+@ExtendWith(OpenApi.Check.class)
 class UnsupportedLineIT {
 
     @Test
