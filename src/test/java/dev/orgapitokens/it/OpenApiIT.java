@@ -50,7 +50,7 @@ class OpenApiIT extends ServerTest {
             assertEquals(403, gatewayCheck(method, gateway + "?role=super-user", key).status(), method);
             assertEquals(401, gatewayCheck(method, gateway, null).status(), method);
         }
-        assertEquals(415, Http.postJson(realm.realmTokens() + "/revoke", null, Map.of("api_key", "oat_x")).status(), "a report is a form");
+        assertEquals(200, Http.postJson(realm.realmTokens() + "/revoke", null, Map.of("api_key", "oat_x")).status(), "a report that is no form: the same answer");
         assertEquals(401, Http.send("POST", realm.adminTokens() + "/notices/run", null, null, null).status());
     }
 
@@ -66,7 +66,7 @@ class OpenApiIT extends ServerTest {
         String key = dev.orgapitokens.key.ApiKeys.generate();
         String base = "http://localhost:1/realms/r/org-api-tokens";
         String token = "{\"id\":\"i\",\"name\":\"n\",\"role\":\"observer\",\"sites\":[\"*\"],\"organizationId\":null,"
-                + "\"keyHint\":\"oat_Ab…x9\",\"createdAt\":1,\"createdBy\":\"alice\",\"updatedAt\":1,\"lastUsedAt\":null,\"lastUsedIp\":null,"
+                + "\"keyHint\":\"oat_Ab3d…x9Qz\",\"createdAt\":1,\"createdBy\":\"alice\",\"updatedAt\":1,\"lastUsedAt\":null,\"lastUsedIp\":null,"
                 + "\"expiresAt\":null,\"allowedCidrs\":[],\"exposed\":false,\"previousKeyHint\":null,\"previousKeyExpiresAt\":null,"
                 + "\"previousKeyLastUsedAt\":null";
         HttpHeaders json = HttpHeaders.of(Map.of("Content-Type", List.of("application/json")), (a, b) -> true);
