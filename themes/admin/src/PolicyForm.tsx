@@ -39,6 +39,11 @@ const FIGURES: { field: Figure; label: string; help: string }[] = [
     label: "Maximum number of tokens",
     help: "Per organization, and for the realm's tokens outside organizations. Empty: no limit.",
   },
+  {
+    field: "usageRetentionDays",
+    label: "Keep usage for (days)",
+    help: "Each token's daily use counts and recent addresses older than this are deleted (1 to 3650). Usage views show at most 90 days.",
+  },
 ];
 
 const CLIENTS_HELP =
@@ -75,6 +80,7 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         maxLifetimeDays: toText(policy.maxLifetimeDays),
         loginRateLimitPerHour: toText(policy.loginRateLimitPerHour),
         maxTokens: toText(policy.maxTokens),
+        usageRetentionDays: toText(policy.usageRetentionDays),
         managementClients: policy.managementClients.join(", "),
       });
       setNotices(noticeValues(policy));
@@ -93,6 +99,7 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         maxLifetimeDays: fromText(values.maxLifetimeDays),
         loginRateLimitPerHour: fromText(values.loginRateLimitPerHour),
         maxTokens: fromText(values.maxTokens),
+        usageRetentionDays: fromText(values.usageRetentionDays),
         managementClients: toClients(values.managementClients),
         ...noticeUpdate(notices),
       });

@@ -56,6 +56,8 @@ export type Policy = {
   unusedNoticeDays: number;
   /** Extra recipients of every notice. */
   noticeEmails: string[];
+  /** Days of usage kept (SPEC §10), today included. */
+  usageRetentionDays: number;
 };
 
 /** The policy's lists; the rest are figures. */

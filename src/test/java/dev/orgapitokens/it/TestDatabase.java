@@ -48,12 +48,17 @@ abstract class TestDatabase {
         };
     }
 
-    /** Keycloak's dev-file database, in AUTO_SERVER mode so the tests can read it while Keycloak runs. */
+    /**
+     * Keycloak's dev-file database, in AUTO_SERVER mode so the tests can read it while Keycloak runs,
+     * and with DB_CLOSE_ON_EXIT=FALSE as Keycloak's own default dev-file URL has it: without it H2
+     * closes itself from its JVM exit hook while Keycloak is still shutting down, and the writes of a
+     * clean shutdown (the last usage counts) find the database gone.
+     */
     static final class H2 extends TestDatabase {
         private final Jdbc jdbc;
 
         private H2(Path directory) {
-            this.jdbc = new Jdbc("jdbc:h2:file:" + directory.resolve("keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE",
+            this.jdbc = new Jdbc("jdbc:h2:file:" + directory.resolve("keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE",
                     "sa", "password");
         }
 

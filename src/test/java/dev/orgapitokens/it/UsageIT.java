@@ -225,12 +225,21 @@ class UsageIT extends ServerTest {
         assertEquals(List.of(LocalDate.ofEpochDay(today).toString()), days(awaitUsage(realm, token.id(), "days=1", u -> true)));
         assertEquals(2, days(awaitUsage(realm, token.id(), "days=3", u -> true)).size());
 
-        // a shorter retention, set as the policy keeps its settings (realm attribute orgApiTokens.usageRetentionDays)
-        Http.Response set = Http.putJson(realm.adminUrl(""), admin, Map.of("attributes", Map.of("orgApiTokens.usageRetentionDays", "3")));
-        assertEquals(204, set.status(), set.describe());
+        // a shorter retention, set in the realm's policy
+        Http.Response set = Http.putJson(realm.adminTokens() + "/settings", admin, Map.of("usageRetentionDays", 3));
+        assertEquals(200, set.status(), set.describe());
+        assertEquals(3, set.json().get("usageRetentionDays").asInt(), set.describe());
         awaitRows(token.id(), 2);
         assertEquals(2, days(awaitUsage(realm, token.id(), "days=90", u -> true)).size());
-        Http.putJson(realm.adminUrl(""), admin, Map.of("attributes", Map.of("orgApiTokens.usageRetentionDays", "90")));
+        for (Object bad : List.of(0, 3651, "3", 1.5)) {
+            Http.Response refused = Http.putJson(realm.adminTokens() + "/settings", admin, Map.of("usageRetentionDays", bad));
+            assertEquals(400, refused.status(), refused.describe());
+            assertEquals("usageRetentionDays", refused.json().get("field").asText(), refused.describe());
+        }
+        Http.Response nulled = Http.putJson(realm.adminTokens() + "/settings", admin, java.util.Collections.singletonMap("usageRetentionDays", null));
+        assertEquals(400, nulled.status(), "usage is never kept forever: " + nulled.describe());
+        assertEquals(3, Http.get(realm.adminTokens() + "/settings", admin).json().get("usageRetentionDays").asInt(), "a refused change loses nothing");
+        assertEquals(200, Http.putJson(realm.adminTokens() + "/settings", admin, Map.of("usageRetentionDays", 90)).status());
     }
 
     private static List<String> days(JsonNode usage) {
