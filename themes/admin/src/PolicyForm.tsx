@@ -6,6 +6,7 @@ import {
   FormGroup,
   PageSection,
   Spinner,
+  Switch,
   TextInput,
 } from "@patternfly/react-core";
 import { FormEvent, useEffect, useState } from "react";
@@ -21,7 +22,7 @@ import {
 } from "@org-api-tokens/shared/NoticeSettings";
 
 type Field = keyof Policy;
-type Figure = Exclude<Field, "managementClients" | NoticeField>;
+type Figure = Exclude<Field, "managementClients" | "usageCounting" | NoticeField>;
 
 const FIGURES: { field: Figure; label: string; help: string }[] = [
   {
@@ -70,6 +71,7 @@ type PolicyFormProps = {
 export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
   const [values, setValues] = useState<Record<Figure | "managementClients", string>>();
   const [notices, setNotices] = useState<NoticeValues>();
+  const [counting, setCounting] = useState(true);
   const [error, setError] = useState<FormError<Field>>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -84,6 +86,7 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         managementClients: policy.managementClients.join(", "),
       });
       setNotices(noticeValues(policy));
+      setCounting(policy.usageCounting);
     }
   }, [policy]);
 
@@ -101,6 +104,7 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         maxTokens: fromText(values.maxTokens),
         usageRetentionDays: fromText(values.usageRetentionDays),
         managementClients: toClients(values.managementClients),
+        usageCounting: counting,
         ...noticeUpdate(notices),
       });
       setSaved(true);
@@ -143,6 +147,16 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
             error={error?.field === "managementClients" ? error.text : undefined}
             help={CLIENTS_HELP}
             testId="policy-error-managementClients"
+          />
+        </FormGroup>
+        <FormGroup label="Usage" fieldId="policy-usageCounting">
+          <Switch
+            id="policy-usageCounting"
+            data-testid="policy-usageCounting"
+            label="Count each token's key uses (daily counts and the last addresses)"
+            isChecked={counting}
+            isDisabled={!canManage}
+            onChange={(_e, on) => setCounting(on)}
           />
         </FormGroup>
         <NoticeSettings values={notices} canManage={canManage} error={error} onChange={setNotices} />

@@ -17,10 +17,10 @@ import org.keycloak.models.RealmModel;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"maxLifetimeDays", "loginRateLimitPerHour", "maxTokens", "managementClients",
-        "expiryNoticeDays", "deleteUnusedAfterDays", "unusedNoticeDays", "noticeEmails", "usageRetentionDays"})
+        "expiryNoticeDays", "deleteUnusedAfterDays", "unusedNoticeDays", "noticeEmails", "usageRetentionDays", "usageCounting"})
 public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour, Integer maxTokens, List<String> managementClients,
         List<Integer> expiryNoticeDays, Integer deleteUnusedAfterDays, Integer unusedNoticeDays, List<String> noticeEmails,
-        Integer usageRetentionDays) {
+        Integer usageRetentionDays, boolean usageCounting) {
 
     public static final int DEFAULT_LOGIN_RATE_LIMIT_PER_HOUR = 5000;
     static final String ATTRIBUTE_PREFIX = "orgApiTokens.";
@@ -39,6 +39,8 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
     public static final List<Integer> DEFAULT_EXPIRY_NOTICE_DAYS = List.of(7, 1);
     public static final int DEFAULT_UNUSED_NOTICE_DAYS = 7;
     public static final int DEFAULT_USAGE_RETENTION_DAYS = 90;
+    /** The switch of SPEC §10's counting, a boolean (the figures are {@link Setting}s). */
+    public static final String USAGE_COUNTING = "usageCounting";
 
     /** The figures of the policy, named as in the JSON body; each a whole number from 1 to {@link #max}, or null. */
     public enum Setting {
@@ -85,14 +87,14 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
     /** A policy with these figures and clients, and the lifecycle settings at their defaults. */
     public TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour, Integer maxTokens, List<String> managementClients) {
         this(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients, DEFAULT_EXPIRY_NOTICE_DAYS, null,
-                DEFAULT_UNUSED_NOTICE_DAYS, List.of(), DEFAULT_USAGE_RETENTION_DAYS);
+                DEFAULT_UNUSED_NOTICE_DAYS, List.of(), DEFAULT_USAGE_RETENTION_DAYS, true);
     }
 
     public static TokenPolicy of(RealmModel realm) {
         return new TokenPolicy(read(realm, Setting.maxLifetimeDays), read(realm, Setting.loginRateLimitPerHour),
                 read(realm, Setting.maxTokens), managementClients(realm), expiryNoticeDays(realm),
                 read(realm, Setting.deleteUnusedAfterDays), read(realm, Setting.unusedNoticeDays), noticeEmails(realm),
-                read(realm, Setting.usageRetentionDays));
+                read(realm, Setting.usageRetentionDays), usageCounting(realm));
     }
 
     /** The days before expiry at which notices go out, largest first; [] = no expiry notices. */
@@ -133,6 +135,15 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
         return read(realm, Setting.usageRetentionDays);
     }
 
+    /**
+     * Whether the realm's key uses are counted for the usage views (SPEC §10; on unless turned off):
+     * one attribute read from the cached realm, on every key use. Off, nothing is gathered or kept
+     * (no counts, no addresses), for realms that must not record client addresses.
+     */
+    public static boolean usageCounting(RealmModel realm) {
+        return !"false".equals(realm.getAttribute(ATTRIBUTE_PREFIX + USAGE_COUNTING));
+    }
+
     /** The one figure a key login needs: a single attribute read from the cached realm. */
     public static Integer loginRateLimitPerHour(RealmModel realm) {
         return read(realm, Setting.loginRateLimitPerHour);
@@ -148,26 +159,32 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
                 setting == Setting.deleteUnusedAfterDays ? value : deleteUnusedAfterDays,
                 setting == Setting.unusedNoticeDays ? value : unusedNoticeDays,
                 noticeEmails,
-                setting == Setting.usageRetentionDays ? value : usageRetentionDays);
+                setting == Setting.usageRetentionDays ? value : usageRetentionDays, usageCounting);
     }
 
     /** This policy with another list of management clients. */
     public TokenPolicy withManagementClients(List<String> clientIds) {
         return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, List.copyOf(clientIds),
-                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails, usageRetentionDays);
+                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails, usageRetentionDays, usageCounting);
     }
 
     /** This policy with other expiry notice days (kept largest first, the order notices go out in). */
     public TokenPolicy withExpiryNoticeDays(List<Integer> days) {
         List<Integer> sorted = days.stream().sorted(java.util.Comparator.reverseOrder()).toList();
         return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
-                sorted, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails, usageRetentionDays);
+                sorted, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails, usageRetentionDays, usageCounting);
+    }
+
+    /** This policy with usage counting on or off. */
+    public TokenPolicy withUsageCounting(boolean on) {
+        return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
+                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails, usageRetentionDays, on);
     }
 
     /** This policy with other extra notice recipients. */
     public TokenPolicy withNoticeEmails(List<String> emails) {
         return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
-                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, List.copyOf(emails), usageRetentionDays);
+                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, List.copyOf(emails), usageRetentionDays, usageCounting);
     }
 
     /** Writes every figure, so the realm's attributes say exactly what {@link #of} will read back. */
@@ -182,6 +199,7 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
             realm.setAttribute(MANAGEMENT_CLIENTS_ATTRIBUTE, JSON.writeValueAsString(managementClients));
             realm.setAttribute(ATTRIBUTE_PREFIX + EXPIRY_NOTICE_DAYS, JSON.writeValueAsString(expiryNoticeDays));
             realm.setAttribute(ATTRIBUTE_PREFIX + NOTICE_EMAILS, JSON.writeValueAsString(noticeEmails));
+            realm.setAttribute(ATTRIBUTE_PREFIX + USAGE_COUNTING, Boolean.toString(usageCounting));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

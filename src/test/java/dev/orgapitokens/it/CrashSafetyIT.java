@@ -53,9 +53,12 @@ class CrashSafetyIT {
     @Test
     void aCrashLosesAtMostTheUsageSinceTheLastFlushAndACleanStopNone() {
         Path work = KeycloakServer.workDir().resolve("crash-usage");
+        // read through the API only, so H2 can be opened as Keycloak's default URL opens it (closed by Keycloak at a clean stop)
+        TestDatabase database = TestDatabase.createAsKeycloakOpensIt(work);
         try (KeycloakServer.DistributionServer server = KeycloakServer.DistributionServer
                 .in(Path.of(KeycloakServer.required("keycloak.crash.home")), work)
                 .extension(Path.of(KeycloakServer.required("extension.jar")))
+                .database(database)
                 .args("--spi-org-api-tokens-setup--org-api-tokens-usage--flush-interval-seconds=" + USAGE_FLUSH_SECONDS)
                 .start()) {
             String realm = "crash-usage";
@@ -79,6 +82,8 @@ class CrashSafetyIT {
             useKey(server.url(), realm, key, 4);
             server.restart(); // a clean stop (SIGTERM), then a start on the same database
             assertEquals(afterCrash + 4, admitted(server.url(), realm, id), "a clean stop writes the last counts");
+        } finally {
+            database.drop();
         }
     }
 
