@@ -101,6 +101,35 @@ class ReadmeExamplesIT extends ServerTest {
     static final Map<String, BiConsumer<Block, String>> CHECKS = new LinkedHashMap<>();
 
     static {
+        CHECKS.put("first-key", (b, output) -> {
+            assertEquals(0, distinctKeys(output), b.label() + ": the walk keeps the key in a variable and never shows it:\n" + Http.redact(output));
+            assertEquals(1, count(output, "\"access_token\""), b.label() + ": the key login gives an access token:\n" + Http.redact(output));
+            String lower = output.toLowerCase(java.util.Locale.ROOT);
+            assertTrue(lower.contains("x-api-token-role: observer"), b.label() + ": the gateway check names the role:\n" + Http.redact(output));
+            JsonNode listed = Http.get(demo.adminTokens() + "?search=my-first-script", TestRealm.masterAdminToken()).json();
+            assertEquals(1, listed.size(), b.label() + ": the token was created: " + listed);
+        });
+        CHECKS.put("admin-shell", (b, output) -> {
+            Run kcadm = run("bin/kcadm.sh get realms/demo --fields realm");
+            assertEquals(0, kcadm.exit(), b.label() + ": kcadm.sh is logged in afterwards: " + Http.redact(kcadm.output()));
+        });
+        CHECKS.put("realm-policy", (b, output) ->
+                assertTrue(output.contains("\"loginRateLimitPerHour\":5000"), b.label() + ": the demo realm answers the default policy:\n" + output));
+        CHECKS.put("admin-events", (b, output) -> {
+            assertTrue(output.contains("\"resourceType\":\"ORG_API_TOKEN\""), b.label() + ": the token changes are admin events:\n" + Http.redact(output));
+            assertEquals(0, distinctKeys(output), b.label() + ": no admin event holds a key:\n" + Http.redact(output));
+        });
+        CHECKS.put("errors-with-field", (b, output) -> {
+            assertTrue(output.contains("\"error\":\"invalid_request\""), b.label() + ": " + output);
+            assertTrue(output.contains("\"field\":\"sites\""), b.label() + ": the error names the field: " + output);
+            assertEquals(0, Http.get(demo.adminTokens() + "?search=bad-site", TestRealm.masterAdminToken()).json().size(), b.label() + ": nothing was created");
+        });
+        CHECKS.put("usage", (b, output) -> {
+            assertTrue(output.contains("\"tokenId\":\"" + rotatedTokenId + "\""), b.label() + ": the answer names the token:\n" + output);
+            assertTrue(output.contains("\"days\":7"), b.label() + ": and the window asked for:\n" + output);
+        });
+        CHECKS.put("scanner-rule", (b, output) ->
+                assertEquals("1", output.strip(), b.label() + ": the scanner rule finds one key in the line"));
         CHECKS.put("console-theme", (b, output) -> {
             for (String realm : List.of("master", "demo")) {
                 Http.Response r = Http.get(KeycloakServer.server().url() + "/admin/realms/" + realm, TestRealm.masterAdminToken());
