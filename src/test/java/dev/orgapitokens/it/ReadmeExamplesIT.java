@@ -110,7 +110,12 @@ class ReadmeExamplesIT extends ServerTest {
             assertEquals(1, listed.size(), b.label() + ": the token was created: " + listed);
         });
         CHECKS.put("admin-shell", (b, output) -> {
-            Run kcadm = run("bin/kcadm.sh get realms/demo --fields realm");
+            Run kcadm;
+            try {
+                kcadm = run("bin/kcadm.sh get realms/demo --fields realm");
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
             assertEquals(0, kcadm.exit(), b.label() + ": kcadm.sh is logged in afterwards: " + Http.redact(kcadm.output()));
         });
         CHECKS.put("realm-policy", (b, output) ->
