@@ -22,7 +22,7 @@ mkdir -p "$KC_HOME/data/import"
 cp demo/demo-realm.json "$KC_HOME/data/import/"
 
 # The demo keeps its own embedded database under target/demo, apart from the test suite's.
-"$KC_HOME/bin/kc.sh" start-dev --http-port="$PORT" --http-management-port="$MGMT_PORT" --import-realm \
+"$KC_HOME/bin/kc.sh" start-dev --http-port="$PORT" --http-management-port="$MGMT_PORT" --metrics-enabled=true --import-realm \
     --db=dev-file --db-url="jdbc:h2:file:$PWD/target/demo/h2/keycloakdb;NON_KEYWORDS=VALUE" \
     --db-username=sa --db-password=password &
 KC_PID=$!

@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Each marked block runs on its own in {@code bash -euo pipefail}, in the unpacked distribution's
  * home (so {@code bin/kcadm.sh} is Keycloak's, logged in beforehand as the master admin; its config
- * lives in a temporary home), with {@code http://localhost:8080} replaced by the server's URL and
+ * lives in a temporary home), with {@code http://localhost:8080} replaced by the server's URL (and
+ * {@code http://localhost:9000}, the demo's management port, by the server's) and
  * {@code KC} (that URL), {@code API_KEY} and {@code LEAKED_KEY} (keys of two tokens of the realm
  * {@code demo}, created from {@code demo/demo-realm.json}) in its environment. {@code curl} is a
  * function that adds {@code --fail-with-body}, so any answer of 400 or more fails the block, and
@@ -60,6 +61,8 @@ class ReadmeExamplesIT extends ServerTest {
     static final Path README = Path.of("README.md");
     static final Path DOCS = Path.of("docs");
     static final String README_URL = "http://localhost:8080";
+    /** The demo's management port, where Keycloak serves /metrics. */
+    static final String README_MANAGEMENT_URL = "http://localhost:9000";
     static final Pattern RUN = Pattern.compile("^<!--\\s*run:\\s*([A-Za-z0-9-]+)\\s*-->$");
     static final Pattern NOT_RUN = Pattern.compile("^<!--\\s*not run:.*-->$");
     static final Pattern TALKS_TO_SERVER = Pattern.compile("\\$KC\\b|\\$\\{KC\\}|kcadm\\.sh");
@@ -132,6 +135,10 @@ class ReadmeExamplesIT extends ServerTest {
         CHECKS.put("usage", (b, output) -> {
             assertTrue(output.contains("\"tokenId\":\"" + rotatedTokenId + "\""), b.label() + ": the answer names the token:\n" + output);
             assertTrue(output.contains("\"days\":7"), b.label() + ": and the window asked for:\n" + output);
+        });
+        CHECKS.put("metrics", (b, output) -> {
+            assertTrue(output.contains("org_api_tokens_key_uses_total{"), b.label() + ": key uses are counted:\n" + output);
+            assertTrue(output.contains("org_api_tokens_operations_total{"), b.label() + ": and token operations:\n" + output);
         });
         CHECKS.put("scanner-rule", (b, output) ->
                 assertEquals("1", output.strip(), b.label() + ": the scanner rule finds one key in the line"));
@@ -242,7 +249,8 @@ class ReadmeExamplesIT extends ServerTest {
     @TestFactory
     Stream<DynamicTest> theMarkedExamplesRunAsTheReadmeSays() throws IOException {
         return blocks().stream().filter(b -> b.name() != null).map(b -> dynamicTest(b.label(), () -> {
-            Run run = run(b.code().replace(README_URL, KeycloakServer.server().url()));
+            String management = KeycloakServer.server().metricsUrl().replaceFirst("/metrics$", "");
+            Run run = run(b.code().replace(README_URL, KeycloakServer.server().url()).replace(README_MANAGEMENT_URL, management));
             String shown = Http.redact(run.output());
             System.out.println(b.label() + ":\n" + shown);
             assertEquals(0, run.exit(), b.label() + " failed with exit code " + run.exit() + " (bash's line numbers count from the block's "
