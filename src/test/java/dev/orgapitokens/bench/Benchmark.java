@@ -529,7 +529,7 @@ public final class Benchmark {
         return secret;
     }
 
-    /** An Audience mapper on the realm's org-api-tokens client naming {@code clientId}, the Keycloak way (README "Audience"). */
+    /** An Audience mapper on the realm's org-api-tokens client naming {@code clientId}, the Keycloak way (docs/api.md "Audience"). */
     private void audience(String realm, String clientId) {
         Http.Response clients = Http.get(base + "/admin/realms/" + realm + "/clients?clientId=org-api-tokens", adminToken());
         String id = clients.json().get(0).get("id").asText();
