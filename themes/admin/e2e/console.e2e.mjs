@@ -248,6 +248,28 @@ await run(browser, async () => {
     await page.reload();
     await page.getByRole("tab", { name: "Policy" }).click();
     assert.equal(await page.getByTestId("policy-maxLifetimeDays").inputValue(), "", "an empty field lifts the limit");
+
+    // Usage retention: always a number; an empty field is refused by name, a number is kept.
+    assert.equal(await page.getByTestId("policy-usageRetentionDays").inputValue(), "90", "usage is kept 90 days by default");
+    await page.getByTestId("policy-usageRetentionDays").fill("");
+    await expectPolicyFieldError("usageRetentionDays");
+    await page.getByTestId("policy-usageRetentionDays").fill("30");
+    await page.getByTestId("policy-save").click();
+    await page.getByTestId("policy-saved").waitFor();
+    await page.reload();
+    await page.getByRole("tab", { name: "Policy" }).click();
+    assert.equal(await page.getByTestId("policy-usageRetentionDays").inputValue(), "30", "the retention was stored");
+    assert.ok(await page.getByTestId("policy-usageCounting").isChecked(), "usage counting is on by default");
+    await page.getByTestId("policy-usageCounting").setChecked(false, { force: true });
+    await page.getByTestId("policy-usageRetentionDays").fill("90");
+    await page.getByTestId("policy-save").click();
+    await page.getByTestId("policy-saved").waitFor();
+    await page.reload();
+    await page.getByRole("tab", { name: "Policy" }).click();
+    assert.equal(await page.getByTestId("policy-usageCounting").isChecked(), false, "counting off was stored");
+    await page.getByTestId("policy-usageCounting").setChecked(true, { force: true });
+    await page.getByTestId("policy-save").click();
+    await page.getByTestId("policy-saved").waitFor();
   });
 
   await step("every stock page of the navigation opens, with no script error and no failed call", async () => {

@@ -6,6 +6,7 @@ import {
   FormGroup,
   PageSection,
   Spinner,
+  Switch,
   TextInput,
 } from "@patternfly/react-core";
 import { FormEvent, useEffect, useState } from "react";
@@ -21,7 +22,7 @@ import {
 } from "@org-api-tokens/shared/NoticeSettings";
 
 type Field = keyof Policy;
-type Figure = Exclude<Field, "managementClients" | NoticeField>;
+type Figure = Exclude<Field, "managementClients" | "usageCounting" | NoticeField>;
 
 const FIGURES: { field: Figure; label: string; help: string }[] = [
   {
@@ -38,6 +39,11 @@ const FIGURES: { field: Figure; label: string; help: string }[] = [
     field: "maxTokens",
     label: "Maximum number of tokens",
     help: "Per organization, and for the realm's tokens outside organizations. Empty: no limit.",
+  },
+  {
+    field: "usageRetentionDays",
+    label: "Keep usage for (days)",
+    help: "Each token's daily use counts and recent addresses older than this are deleted (1 to 3650). Usage views show at most 90 days.",
   },
 ];
 
@@ -65,6 +71,7 @@ type PolicyFormProps = {
 export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
   const [values, setValues] = useState<Record<Figure | "managementClients", string>>();
   const [notices, setNotices] = useState<NoticeValues>();
+  const [counting, setCounting] = useState(true);
   const [error, setError] = useState<FormError<Field>>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -75,9 +82,11 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         maxLifetimeDays: toText(policy.maxLifetimeDays),
         loginRateLimitPerHour: toText(policy.loginRateLimitPerHour),
         maxTokens: toText(policy.maxTokens),
+        usageRetentionDays: toText(policy.usageRetentionDays),
         managementClients: policy.managementClients.join(", "),
       });
       setNotices(noticeValues(policy));
+      setCounting(policy.usageCounting);
     }
   }, [policy]);
 
@@ -93,7 +102,9 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
         maxLifetimeDays: fromText(values.maxLifetimeDays),
         loginRateLimitPerHour: fromText(values.loginRateLimitPerHour),
         maxTokens: fromText(values.maxTokens),
+        usageRetentionDays: fromText(values.usageRetentionDays),
         managementClients: toClients(values.managementClients),
+        usageCounting: counting,
         ...noticeUpdate(notices),
       });
       setSaved(true);
@@ -136,6 +147,16 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
             error={error?.field === "managementClients" ? error.text : undefined}
             help={CLIENTS_HELP}
             testId="policy-error-managementClients"
+          />
+        </FormGroup>
+        <FormGroup label="Usage" fieldId="policy-usageCounting">
+          <Switch
+            id="policy-usageCounting"
+            data-testid="policy-usageCounting"
+            label="Count each token's key uses (daily counts and the last addresses)"
+            isChecked={counting}
+            isDisabled={!canManage}
+            onChange={(_e, on) => setCounting(on)}
           />
         </FormGroup>
         <NoticeSettings values={notices} canManage={canManage} error={error} onChange={setNotices} />

@@ -56,13 +56,18 @@ export type Policy = {
   unusedNoticeDays: number;
   /** Extra recipients of every notice. */
   noticeEmails: string[];
+  /** Days of usage kept (SPEC §10), today included. */
+  usageRetentionDays: number;
+  /** Whether key uses are counted for the usage views; off, nothing is recorded. */
+  usageCounting: boolean;
 };
 
 /** The policy's lists; the rest are figures. */
 type PolicyList = "managementClients" | "expiryNoticeDays" | "noticeEmails";
 
 /** A PUT /settings body: figures and list items as typed (the server names the field of a bad one). */
-export type PolicyUpdate = Record<Exclude<keyof Policy, PolicyList>, number | string | null> & {
+export type PolicyUpdate = Record<Exclude<keyof Policy, PolicyList | "usageCounting">, number | string | null> & {
+  usageCounting: boolean;
   managementClients: string[];
   expiryNoticeDays: (number | string)[];
   noticeEmails: string[];

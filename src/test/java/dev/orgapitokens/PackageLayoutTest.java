@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The layout of README "Code map": one package per flow, no package cycle, setup used by nobody at request time. */
+/** The layout of docs/development.md "Code map": one package per flow, no package cycle, setup used by nobody at request time. */
 class PackageLayoutTest {
 
     private static final Path SOURCES = Path.of("src/main/java/dev/orgapitokens");

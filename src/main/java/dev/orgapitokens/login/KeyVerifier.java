@@ -8,6 +8,7 @@ import dev.orgapitokens.model.ApiTokenStore;
 import dev.orgapitokens.service.Cidr;
 import dev.orgapitokens.service.CompositeRoles;
 import dev.orgapitokens.service.TokenMetrics;
+import dev.orgapitokens.service.TokenPolicy;
 import dev.orgapitokens.service.TokenRole;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -34,7 +35,7 @@ public final class KeyVerifier {
     public static KeyUse verify(KeycloakSession session, RealmModel realm, String key, String remoteAddress, TokenMetrics.Path path) {
         KeyUse use = decide(session, realm, key, remoteAddress);
         TokenMetrics.keyUse(path, use.outcome().tag());
-        UsageCounts.count(realm.getId(), use, path, remoteAddress, Time.currentTimeMillis());
+        if (TokenPolicy.usageCounting(realm)) UsageCounts.count(realm.getId(), use, path, remoteAddress, Time.currentTimeMillis());
         if (use.admitted()) LastUsedRecorder.record(session, use.tokenId(), remoteAddress, Time.currentTimeMillis(), use.previousKey());
         return use;
     }

@@ -15,7 +15,8 @@ import org.keycloak.utils.EmailValidationUtil;
 
 /**
  * Parses a {@code PUT /settings} body: any of the policy's figures (a whole number, or null for no
- * limit), managementClients, and the lifecycle lists expiryNoticeDays and noticeEmails (SPEC §9).
+ * limit), managementClients, the lifecycle lists expiryNoticeDays and noticeEmails (SPEC §9), and
+ * the usage switch usageCounting (§10).
  */
 final class PolicyInput {
 
@@ -40,6 +41,11 @@ final class PolicyInput {
                 updated = updated.withExpiryNoticeDays(noticeDays(entry.getValue()));
                 continue;
             }
+            if (entry.getKey().equals(TokenPolicy.USAGE_COUNTING)) {
+                if (!entry.getValue().isBoolean()) throw ApiTokenErrors.invalid(TokenPolicy.USAGE_COUNTING, TokenPolicy.USAGE_COUNTING + " must be true or false");
+                updated = updated.withUsageCounting(entry.getValue().booleanValue());
+                continue;
+            }
             if (entry.getKey().equals(TokenPolicy.NOTICE_EMAILS)) {
                 updated = updated.withNoticeEmails(emails(entry.getValue()));
                 continue;
@@ -47,7 +53,7 @@ final class PolicyInput {
             Setting setting = Setting.named(entry.getKey()).orElseThrow(() -> ApiTokenErrors.invalid(entry.getKey(),
                     "Unknown field '" + entry.getKey() + "': settings are " + Stream.concat(Arrays.stream(Setting.values())
                             .map(Setting::name), Stream.of(TokenPolicy.MANAGEMENT_CLIENTS, TokenPolicy.EXPIRY_NOTICE_DAYS,
-                            TokenPolicy.NOTICE_EMAILS)).collect(Collectors.joining(", "))));
+                            TokenPolicy.NOTICE_EMAILS, TokenPolicy.USAGE_COUNTING)).collect(Collectors.joining(", "))));
             updated = updated.with(setting, figure(setting, entry.getValue()));
         }
         return updated;

@@ -14,7 +14,7 @@ public record KeycloakLine(int major, int minor) implements Comparable<KeycloakL
 
     public static final KeycloakLine OLDEST_SUPPORTED = new KeycloakLine(26, 4);
     public static final KeycloakLine NEWEST_SUPPORTED = new KeycloakLine(26, 7);
-    /** How the README and the start-up error name the supported lines. */
+    /** How the docs (README, docs/operators.md) and the start-up error name the supported lines. */
     public static final String SUPPORTED = "26.4.x, 26.5.x, 26.6.x and 26.7.x";
 
     private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");

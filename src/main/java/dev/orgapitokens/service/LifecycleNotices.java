@@ -113,97 +113,106 @@ public final class LifecycleNotices {
     private record Claimed(String tokenId, List<NoticeMails.Mail> mails, Runnable release) {
     }
 
+    /** What one page of candidates gave: notices claimed, tokens due for deletion, and where the next page starts. */
     private record Batch(List<Claimed> claimed, List<String> toDelete, String lastId, int read) {
+        static Batch of(List<Claimed> claimed, List<String> toDelete, List<ApiTokenEntity> page, String from) {
+            return new Batch(claimed, toDelete, page.isEmpty() ? from : page.get(page.size() - 1).getId(), page.size());
+        }
+    }
+
+    /** Reads one page of candidates after {@code from} (by token id) and claims its notices, in one transaction. */
+    private interface PageReader {
+        Batch read(KeycloakSession session, RealmModel realm, String from);
+    }
+
+    /**
+     * Walks a realm's candidates a page of {@value #BATCH} at a time: each page read and claimed in a
+     * transaction of its own, its mails sent outside it, then its due deletions ({@code delete}: one
+     * token, true when deleted), each in a transaction of its own.
+     */
+    private Outcome pages(String realmId, PageReader reader, java.util.function.Predicate<String> delete) {
+        int sent = 0;
+        int deleted = 0;
+        String after = "";
+        while (true) {
+            String from = after;
+            Batch batch = inRealm(realmId, (s, realm) -> reader.read(s, realm, from));
+            sent += send(realmId, batch.claimed());
+            for (String id : batch.toDelete()) {
+                if (delete.test(id)) deleted++;
+            }
+            if (batch.read() < BATCH) return new Outcome(sent, deleted, false);
+            after = batch.lastId();
+        }
     }
 
     private Outcome expiryNotices(String realmId, TokenPolicy policy, URI requestBase) {
         List<Integer> thresholds = policy.expiryNoticeDays();
         int farthest = thresholds.stream().max(Integer::compare).orElseThrow();
         int nearest = thresholds.stream().min(Integer::compare).orElseThrow();
-        int sent = 0;
-        String after = "";
-        while (true) {
-            String from = after;
-            Batch batch = inRealm(realmId, (s, realm) -> {
-                long now = Time.currentTimeMillis();
-                ApiTokenStore store = new ApiTokenStore(s);
-                NoticeMails mails = new NoticeMails(s, realm, requestBase);
-                List<Claimed> claimed = new ArrayList<>();
-                List<ApiTokenEntity> tokens = store.expiryCandidates(realmId, now, now + farthest * DAY, nearest, from, BATCH);
-                for (ApiTokenEntity token : tokens) {
-                    long expiresAt = token.getExpiresAt();
-                    // the nearest threshold that has passed: one mail when several have
-                    Integer due = thresholds.stream().filter(d -> now >= expiresAt - d * DAY).min(Integer::compare).orElse(null);
-                    if (due == null) continue;
-                    boolean told = Objects.equals(token.getExpiryNoticeFor(), expiresAt) && token.getExpiryNoticeDays() != null
-                            && token.getExpiryNoticeDays() <= due;
-                    if (told) continue;
-                    Long previousFor = token.getExpiryNoticeFor();
-                    Integer previousDays = token.getExpiryNoticeDays();
-                    List<NoticeMails.Mail> made = render(() -> mails.expiry(token, policy, expiresAt), token);
-                    if (store.claimExpiryNotice(token.getId(), expiresAt, due) == 1) {
-                        String id = token.getId();
-                        claimed.add(new Claimed(id, made, () -> inRealm(realmId, (s2, r2) ->
-                                new ApiTokenStore(s2).releaseExpiryNotice(id, expiresAt, due, previousFor, previousDays))));
-                    }
+        return pages(realmId, (s, realm, from) -> {
+            long now = Time.currentTimeMillis();
+            ApiTokenStore store = new ApiTokenStore(s);
+            NoticeMails mails = new NoticeMails(s, realm, requestBase);
+            List<Claimed> claimed = new ArrayList<>();
+            List<ApiTokenEntity> tokens = store.expiryCandidates(realmId, now, now + farthest * DAY, nearest, from, BATCH);
+            for (ApiTokenEntity token : tokens) {
+                long expiresAt = token.getExpiresAt();
+                // the nearest threshold that has passed: one mail when several have
+                Integer due = thresholds.stream().filter(d -> now >= expiresAt - d * DAY).min(Integer::compare).orElse(null);
+                if (due == null) continue;
+                boolean told = Objects.equals(token.getExpiryNoticeFor(), expiresAt) && token.getExpiryNoticeDays() != null
+                        && token.getExpiryNoticeDays() <= due;
+                if (told) continue;
+                Long previousFor = token.getExpiryNoticeFor();
+                Integer previousDays = token.getExpiryNoticeDays();
+                List<NoticeMails.Mail> made = render(() -> mails.expiry(token, policy, expiresAt), token);
+                if (store.claimExpiryNotice(token.getId(), expiresAt, due) == 1) {
+                    String id = token.getId();
+                    claimed.add(new Claimed(id, made, () -> inRealm(realmId, (s2, r2) ->
+                            new ApiTokenStore(s2).releaseExpiryNotice(id, expiresAt, due, previousFor, previousDays))));
                 }
-                return new Batch(claimed, List.of(), tokens.isEmpty() ? from : tokens.get(tokens.size() - 1).getId(), tokens.size());
-            });
-            sent += send(realmId, batch.claimed());
-            if (batch.read() < BATCH) return new Outcome(sent, 0, false);
-            after = batch.lastId();
-        }
+            }
+            return Batch.of(claimed, List.of(), tokens, from);
+        }, id -> false);
     }
 
     private Outcome unusedTokens(String realmId, TokenPolicy policy, URI requestBase) {
         long deleteAfter = policy.deleteUnusedAfterDays() * DAY;
         long noticeBefore = policy.unusedNoticeDays() * DAY;
-        int sent = 0;
-        int deleted = 0;
-        String after = "";
-        while (true) {
-            String from = after;
-            Batch batch = inRealm(realmId, (s, realm) -> {
-                long now = Time.currentTimeMillis();
-                ApiTokenStore store = new ApiTokenStore(s);
-                NoticeMails mails = new NoticeMails(s, realm, requestBase);
-                List<Claimed> claimed = new ArrayList<>();
-                List<String> toDelete = new ArrayList<>();
-                List<ApiTokenEntity> tokens = store.unusedCandidates(realmId, Math.min(now, now - deleteAfter + noticeBefore), from, BATCH);
-                for (ApiTokenEntity token : tokens) {
-                    long lastActivity = token.lastActivity();
-                    long deleteDue = lastActivity + deleteAfter;
-                    if (Objects.equals(token.getUnusedNoticeFor(), lastActivity)) {
-                        // told about this very inactivity: deleted once both the policy's time and the announced one have come
-                        if (now >= deleteDue && token.getUnusedDeleteAt() != null && now >= token.getUnusedDeleteAt()) toDelete.add(token.getId());
-                        continue;
-                    }
-                    if (now < deleteDue - noticeBefore) continue; // used since: not yet due
-                    long deleteAt = Math.max(deleteDue, now + noticeBefore);
-                    Long previousFor = token.getUnusedNoticeFor();
-                    Long previousDeleteAt = token.getUnusedDeleteAt();
-                    List<NoticeMails.Mail> made = render(() -> mails.unused(token, policy, deleteAt), token);
-                    if (store.claimUnusedNotice(token.getId(), lastActivity, deleteAt) == 1) {
-                        String id = token.getId();
-                        claimed.add(new Claimed(id, made, () -> inRealm(realmId, (s2, r2) ->
-                                new ApiTokenStore(s2).releaseUnusedNotice(id, lastActivity, previousFor, previousDeleteAt))));
-                    }
+        return pages(realmId, (s, realm, from) -> {
+            long now = Time.currentTimeMillis();
+            ApiTokenStore store = new ApiTokenStore(s);
+            NoticeMails mails = new NoticeMails(s, realm, requestBase);
+            List<Claimed> claimed = new ArrayList<>();
+            List<String> toDelete = new ArrayList<>();
+            List<ApiTokenEntity> tokens = store.unusedCandidates(realmId, Math.min(now, now - deleteAfter + noticeBefore), from, BATCH);
+            for (ApiTokenEntity token : tokens) {
+                long lastActivity = token.lastActivity();
+                long deleteDue = lastActivity + deleteAfter;
+                if (Objects.equals(token.getUnusedNoticeFor(), lastActivity)) {
+                    // told about this very inactivity: deleted once both the policy's time and the announced one have come
+                    if (now >= deleteDue && token.getUnusedDeleteAt() != null && now >= token.getUnusedDeleteAt()) toDelete.add(token.getId());
+                    continue;
                 }
-                return new Batch(claimed, toDelete, tokens.isEmpty() ? from : tokens.get(tokens.size() - 1).getId(), tokens.size());
-            });
-            sent += send(realmId, batch.claimed());
-            for (String id : batch.toDelete()) {
-                boolean gone = inRealm(realmId, (s, realm) -> new ApiTokenService(s, realm).deleteUnused(id, token -> {
-                    long lastActivity = token.lastActivity();
-                    long now = Time.currentTimeMillis();
-                    return Objects.equals(token.getUnusedNoticeFor(), lastActivity) && now >= lastActivity + deleteAfter
-                            && token.getUnusedDeleteAt() != null && now >= token.getUnusedDeleteAt();
-                }, LifecycleEvents.of(s, realm)));
-                if (gone) deleted++;
+                if (now < deleteDue - noticeBefore) continue; // used since: not yet due
+                long deleteAt = Math.max(deleteDue, now + noticeBefore);
+                Long previousFor = token.getUnusedNoticeFor();
+                Long previousDeleteAt = token.getUnusedDeleteAt();
+                List<NoticeMails.Mail> made = render(() -> mails.unused(token, policy, deleteAt), token);
+                if (store.claimUnusedNotice(token.getId(), lastActivity, deleteAt) == 1) {
+                    String id = token.getId();
+                    claimed.add(new Claimed(id, made, () -> inRealm(realmId, (s2, r2) ->
+                            new ApiTokenStore(s2).releaseUnusedNotice(id, lastActivity, previousFor, previousDeleteAt))));
+                }
             }
-            if (batch.read() < BATCH) return new Outcome(sent, deleted, false);
-            after = batch.lastId();
-        }
+            return Batch.of(claimed, toDelete, tokens, from);
+        }, id -> inRealm(realmId, (s, realm) -> new ApiTokenService(s, realm).deleteUnused(id, token -> {
+                long lastActivity = token.lastActivity();
+                long now = Time.currentTimeMillis();
+                return Objects.equals(token.getUnusedNoticeFor(), lastActivity) && now >= lastActivity + deleteAfter
+                        && token.getUnusedDeleteAt() != null && now >= token.getUnusedDeleteAt();
+            }, LifecycleEvents.of(s, realm))));
     }
 
     private interface Rendering {

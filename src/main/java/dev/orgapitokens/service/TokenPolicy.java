@@ -17,9 +17,10 @@ import org.keycloak.models.RealmModel;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"maxLifetimeDays", "loginRateLimitPerHour", "maxTokens", "managementClients",
-        "expiryNoticeDays", "deleteUnusedAfterDays", "unusedNoticeDays", "noticeEmails"})
+        "expiryNoticeDays", "deleteUnusedAfterDays", "unusedNoticeDays", "noticeEmails", "usageRetentionDays", "usageCounting"})
 public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour, Integer maxTokens, List<String> managementClients,
-        List<Integer> expiryNoticeDays, Integer deleteUnusedAfterDays, Integer unusedNoticeDays, List<String> noticeEmails) {
+        List<Integer> expiryNoticeDays, Integer deleteUnusedAfterDays, Integer unusedNoticeDays, List<String> noticeEmails,
+        Integer usageRetentionDays, boolean usageCounting) {
 
     public static final int DEFAULT_LOGIN_RATE_LIMIT_PER_HOUR = 5000;
     static final String ATTRIBUTE_PREFIX = "orgApiTokens.";
@@ -37,6 +38,9 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
     public static final String NOTICE_EMAILS = "noticeEmails";
     public static final List<Integer> DEFAULT_EXPIRY_NOTICE_DAYS = List.of(7, 1);
     public static final int DEFAULT_UNUSED_NOTICE_DAYS = 7;
+    public static final int DEFAULT_USAGE_RETENTION_DAYS = 90;
+    /** The switch of SPEC §10's counting, a boolean (the figures are {@link Setting}s). */
+    public static final String USAGE_COUNTING = "usageCounting";
 
     /** The figures of the policy, named as in the JSON body; each a whole number from 1 to {@link #max}, or null. */
     public enum Setting {
@@ -44,7 +48,9 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
         /** SPEC §9: null = never. */
         deleteUnusedAfterDays(3_650, null),
         /** SPEC §9: how long before an unused token's deletion its notice goes out; always a number. */
-        unusedNoticeDays(365, DEFAULT_UNUSED_NOTICE_DAYS, false);
+        unusedNoticeDays(365, DEFAULT_UNUSED_NOTICE_DAYS, false),
+        /** SPEC §10: days of usage kept, today included; always a number (kept forever, usage would grow without end). */
+        usageRetentionDays(3_650, DEFAULT_USAGE_RETENTION_DAYS, false);
 
         private final int max;
         private final Integer defaultValue;
@@ -81,13 +87,14 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
     /** A policy with these figures and clients, and the lifecycle settings at their defaults. */
     public TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour, Integer maxTokens, List<String> managementClients) {
         this(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients, DEFAULT_EXPIRY_NOTICE_DAYS, null,
-                DEFAULT_UNUSED_NOTICE_DAYS, List.of());
+                DEFAULT_UNUSED_NOTICE_DAYS, List.of(), DEFAULT_USAGE_RETENTION_DAYS, true);
     }
 
     public static TokenPolicy of(RealmModel realm) {
         return new TokenPolicy(read(realm, Setting.maxLifetimeDays), read(realm, Setting.loginRateLimitPerHour),
                 read(realm, Setting.maxTokens), managementClients(realm), expiryNoticeDays(realm),
-                read(realm, Setting.deleteUnusedAfterDays), read(realm, Setting.unusedNoticeDays), noticeEmails(realm));
+                read(realm, Setting.deleteUnusedAfterDays), read(realm, Setting.unusedNoticeDays), noticeEmails(realm),
+                read(realm, Setting.usageRetentionDays), usageCounting(realm));
     }
 
     /** The days before expiry at which notices go out, largest first; [] = no expiry notices. */
@@ -123,6 +130,20 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
         }
     }
 
+    /** Days of usage the realm keeps, today included (SPEC §10): one attribute read from the cached realm. */
+    public static int usageRetentionDays(RealmModel realm) {
+        return read(realm, Setting.usageRetentionDays);
+    }
+
+    /**
+     * Whether the realm's key uses are counted for the usage views (SPEC §10; on unless turned off):
+     * one attribute read from the cached realm, on every key use. Off, nothing is gathered or kept
+     * (no counts, no addresses), for realms that must not record client addresses.
+     */
+    public static boolean usageCounting(RealmModel realm) {
+        return !"false".equals(realm.getAttribute(ATTRIBUTE_PREFIX + USAGE_COUNTING));
+    }
+
     /** The one figure a key login needs: a single attribute read from the cached realm. */
     public static Integer loginRateLimitPerHour(RealmModel realm) {
         return read(realm, Setting.loginRateLimitPerHour);
@@ -130,37 +151,40 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
 
     /** This policy with one figure changed (null: no limit). */
     public TokenPolicy with(Setting setting, Integer value) {
-        return switch (setting) {
-            case maxLifetimeDays -> new TokenPolicy(value, loginRateLimitPerHour, maxTokens, managementClients,
-                    expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
-            case loginRateLimitPerHour -> new TokenPolicy(maxLifetimeDays, value, maxTokens, managementClients,
-                    expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
-            case maxTokens -> new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, value, managementClients,
-                    expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
-            case deleteUnusedAfterDays -> new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
-                    expiryNoticeDays, value, unusedNoticeDays, noticeEmails);
-            case unusedNoticeDays -> new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
-                    expiryNoticeDays, deleteUnusedAfterDays, value, noticeEmails);
-        };
+        return new TokenPolicy(
+                setting == Setting.maxLifetimeDays ? value : maxLifetimeDays,
+                setting == Setting.loginRateLimitPerHour ? value : loginRateLimitPerHour,
+                setting == Setting.maxTokens ? value : maxTokens,
+                managementClients, expiryNoticeDays,
+                setting == Setting.deleteUnusedAfterDays ? value : deleteUnusedAfterDays,
+                setting == Setting.unusedNoticeDays ? value : unusedNoticeDays,
+                noticeEmails,
+                setting == Setting.usageRetentionDays ? value : usageRetentionDays, usageCounting);
     }
 
     /** This policy with another list of management clients. */
     public TokenPolicy withManagementClients(List<String> clientIds) {
         return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, List.copyOf(clientIds),
-                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
+                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails, usageRetentionDays, usageCounting);
     }
 
     /** This policy with other expiry notice days (kept largest first, the order notices go out in). */
     public TokenPolicy withExpiryNoticeDays(List<Integer> days) {
         List<Integer> sorted = days.stream().sorted(java.util.Comparator.reverseOrder()).toList();
         return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
-                sorted, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails);
+                sorted, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails, usageRetentionDays, usageCounting);
+    }
+
+    /** This policy with usage counting on or off. */
+    public TokenPolicy withUsageCounting(boolean on) {
+        return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
+                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, noticeEmails, usageRetentionDays, on);
     }
 
     /** This policy with other extra notice recipients. */
     public TokenPolicy withNoticeEmails(List<String> emails) {
         return new TokenPolicy(maxLifetimeDays, loginRateLimitPerHour, maxTokens, managementClients,
-                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, List.copyOf(emails));
+                expiryNoticeDays, deleteUnusedAfterDays, unusedNoticeDays, List.copyOf(emails), usageRetentionDays, usageCounting);
     }
 
     /** Writes every figure, so the realm's attributes say exactly what {@link #of} will read back. */
@@ -170,10 +194,12 @@ public record TokenPolicy(Integer maxLifetimeDays, Integer loginRateLimitPerHour
         write(realm, Setting.maxTokens, maxTokens);
         write(realm, Setting.deleteUnusedAfterDays, deleteUnusedAfterDays);
         write(realm, Setting.unusedNoticeDays, unusedNoticeDays);
+        write(realm, Setting.usageRetentionDays, usageRetentionDays);
         try {
             realm.setAttribute(MANAGEMENT_CLIENTS_ATTRIBUTE, JSON.writeValueAsString(managementClients));
             realm.setAttribute(ATTRIBUTE_PREFIX + EXPIRY_NOTICE_DAYS, JSON.writeValueAsString(expiryNoticeDays));
             realm.setAttribute(ATTRIBUTE_PREFIX + NOTICE_EMAILS, JSON.writeValueAsString(noticeEmails));
+            realm.setAttribute(ATTRIBUTE_PREFIX + USAGE_COUNTING, Boolean.toString(usageCounting));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -22,9 +22,6 @@ public final class TokenUsage {
     public static final int DEFAULT_DAYS = 30;
     /** How many recent addresses the answer lists. */
     public static final int RECENT_ADDRESSES = 5;
-    public static final int DEFAULT_RETENTION_DAYS = 90;
-    /** The realm attribute of the retention, named as the policy's other settings ({@link TokenPolicy}). */
-    static final String RETENTION_ATTRIBUTE = TokenPolicy.ATTRIBUTE_PREFIX + "usageRetentionDays";
     private static final long DAY_MILLIS = 86_400_000L;
 
     private TokenUsage() {
@@ -88,23 +85,10 @@ public final class TokenUsage {
                 purged += store.purgeRealm(realmId);
                 continue;
             }
-            Integer keep = retentionDays(realm);
-            if (keep != null) purged += store.purge(realmId, today - keep + 1, now - keep * DAY_MILLIS);
+            int keep = TokenPolicy.usageRetentionDays(realm);
+            purged += store.purge(realmId, today - keep + 1, now - keep * DAY_MILLIS);
         }
         return purged;
-    }
-
-    /** Days of usage a realm keeps (today included); null keeps everything. Read like the policy's settings. */
-    static Integer retentionDays(RealmModel realm) {
-        String stored = realm.getAttribute(RETENTION_ATTRIBUTE);
-        if (stored == null || stored.isEmpty()) return DEFAULT_RETENTION_DAYS;
-        if (stored.equals("none")) return null;
-        try {
-            int days = Integer.parseInt(stored);
-            return days >= 1 ? days : DEFAULT_RETENTION_DAYS;
-        } catch (NumberFormatException e) {
-            return DEFAULT_RETENTION_DAYS;
-        }
     }
 
     static int epochDay(long millis) {

@@ -8,8 +8,8 @@ import java.util.Optional;
  * Which build of each console page serves which Keycloak line. The JAR carries one build per
  * release of Keycloak's console package it was made from ({@code themes/<console>/builds/<release>},
  * in the JAR {@code theme/org-api-tokens/<console>/resources-<release>}); the stock console of the
- * line must run with it, since the page is the stock console plus one entry. README "Supported
- * Keycloak versions" says why each line has the build it has (what the browser tests measured).
+ * line must run with it, since the page is the stock console plus one entry. docs/operators.md
+ * "Console pages on each line" says why each line has the build it has (what the browser tests measured).
  */
 public final class ConsoleBuilds {
 

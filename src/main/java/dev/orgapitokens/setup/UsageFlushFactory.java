@@ -20,7 +20,7 @@ import org.keycloak.timer.TimerProvider;
  * once more when the server shuts down cleanly. The same task purges usage older than each realm's
  * {@code usageRetentionDays}, at most once an hour per node.
  *
- * <p>Options (for tests; the defaults are what the README promises):
+ * <p>Options (for tests; the defaults are what docs/api.md "Usage" promises):
  * {@code --spi-org-api-tokens-setup--org-api-tokens-usage--flush-interval-seconds} (1 to 60, default 60) and
  * {@code --spi-org-api-tokens-setup--org-api-tokens-usage--purge-interval-seconds} (default 3600).
  */

@@ -145,15 +145,21 @@ public final class Benchmark {
         String big = realm("bench-big-" + run);
         String small = realm("bench-small-" + run);
         String hundred = realm("bench-100-" + run);
+        // SPEC §8's usage row: the 10-token realm's twin with usage counting off (its only difference)
+        String uncounted = realm("bench-uncounted-" + run);
+        Http.Response off = Http.putJson(base + "/admin/realms/" + uncounted + "/org-api-tokens/settings", adminToken(), Map.of("usageCounting", false));
+        if (off.status() != 200) throw new IllegalStateException("turn usage counting off: " + off.describe());
         String secret = confidentialClient(big);
         audience(big, "bench-cc"); // Keycloak 26.7 introspects a token only for a client in its audience
         log("seeding " + o.tokens() + " tokens (through the REST API)...");
         String bigKey = seed(big, o.tokens(), o.connections());
         String smallKey = seed(small, Math.min(10, o.tokens()), o.connections());
+        String uncountedKey = seed(uncounted, Math.min(10, o.tokens()), o.connections());
         seed(hundred, Math.min(100, o.tokens()), o.connections());
 
         Supplier<HttpRequest> keyLogin = () -> form(big, KEY_GRANT + bigKey);
         Supplier<HttpRequest> smallKeyLogin = () -> form(small, KEY_GRANT + smallKey);
+        Supplier<HttpRequest> uncountedKeyLogin = () -> form(uncounted, KEY_GRANT + uncountedKey);
         // the password form of the same login, for reference: the cost of Keycloak's flow and required actions
         Supplier<HttpRequest> passwordLogin = () -> form(big, "grant_type=password&client_id=org-api-tokens&api_key=" + bigKey);
         Supplier<HttpRequest> clientCredentials = () -> form(big,
@@ -161,7 +167,7 @@ public final class Benchmark {
         String broken = bigKey.substring(0, 10) + (bigKey.charAt(10) == 'a' ? 'b' : 'a') + bigKey.substring(11);
         Supplier<HttpRequest> badKeyLogin = () -> form(big, KEY_GRANT + broken);
 
-        warmUp(List.of(keyLogin, clientCredentials, smallKeyLogin, passwordLogin), o);
+        warmUp(List.of(keyLogin, clientCredentials, smallKeyLogin, passwordLogin, uncountedKeyLogin), o);
 
         double writesBefore = metric("org_api_tokens_last_used_writes_total");
         double loginLookupsBefore = metric("org_api_tokens_key_lookups_total");
@@ -172,9 +178,11 @@ public final class Benchmark {
         List<Double> scaleRatios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
         List<Double> passwordRatios = new ArrayList<>();
+        List<Double> countingRatios = new ArrayList<>();
         for (int i = 1; i <= o.rounds(); i++) {
-            Round[] round = abbaRound(i, o, keyLogin, clientCredentials, smallKeyLogin, passwordLogin);
-            Round key = round[0], cc = round[1], smallRound = round[2], password = round[3];
+            Round[] round = abbaRound(i, o, keyLogin, clientCredentials, smallKeyLogin, passwordLogin, uncountedKeyLogin);
+            Round key = round[0], cc = round[1], smallRound = round[2], password = round[3], uncountedRound = round[4];
+            countingRatios.add(smallRound.throughput() / uncountedRound.throughput());
             goodLogins += key.requests() + smallRound.requests() + password.requests();
             throughputRatios.add(key.throughput() / cc.throughput());
             passwordRatios.add(password.throughput() / cc.throughput());
@@ -183,7 +191,8 @@ public final class Benchmark {
             cpuRatios.add(key.serverCpuMillisPerRequest() / cc.serverCpuMillisPerRequest());
             log(String.format(Locale.ROOT, "round %d: key grant %.0f/s p99 %.1f ms cpu %.2f ms | client_credentials %.0f/s p99 %.1f ms cpu %.2f ms | 10-token realm %.0f/s | password form %.0f/s",
                     i, key.throughput(), key.p99Millis(), key.serverCpuMillisPerRequest(), cc.throughput(), cc.p99Millis(),
-                    cc.serverCpuMillisPerRequest(), smallRound.throughput(), password.throughput()));
+                    cc.serverCpuMillisPerRequest(), smallRound.throughput(), password.throughput())
+                    + String.format(Locale.ROOT, " | 10-token realm, counting off %.0f/s", uncountedRound.throughput()));
         }
         double lookupsPerLogin = (metric("org_api_tokens_key_lookups_total") - loginLookupsBefore) / Math.max(1, goodLogins);
         double minutes = (System.nanoTime() - loadStart) / 60e9;
@@ -284,8 +293,9 @@ public final class Benchmark {
                 unknownLookups == 0));
         double unknownCpu = unknownOnly.serverCpuMillisPerRequest() / cpu404;
         figures.add(new Figure("server CPU per refused well-formed unknown key (authorize) / per 404", unknownCpu, "<= 1.5", unknownCpu <= 1.5));
-        // usage counting (SPEC §10) landed without a switch to turn it off on a running server, so there is no "off" to compare on one server
-        figures.add(Figure.notYet("key grant with usage counting on / off (throughput)", ">= 0.98", "n/a: usage counting has no off switch yet"));
+        // two 10-token realms, alike but for the policy's usageCounting
+        figures.add(new Figure("key grant with usage counting on / off (throughput, median)", median(countingRatios), ">= 0.98",
+                median(countingRatios) >= 0.98));
         figures.add(new Figure("key grant throughput, " + o.tokens() + " tokens / 10 tokens (median)", median(scaleRatios), ">= 0.95", median(scaleRatios) >= 0.95));
         double lookups = Math.max(lookupsPerLogin, lookupsPerCheck);
         figures.add(new Figure("database reads by key digest per good-key login or check, steady state (the larger of "
@@ -519,7 +529,7 @@ public final class Benchmark {
         return secret;
     }
 
-    /** An Audience mapper on the realm's org-api-tokens client naming {@code clientId}, the Keycloak way (README "Audience"). */
+    /** An Audience mapper on the realm's org-api-tokens client naming {@code clientId}, the Keycloak way (docs/api.md "Audience"). */
     private void audience(String realm, String clientId) {
         Http.Response clients = Http.get(base + "/admin/realms/" + realm + "/clients?clientId=org-api-tokens", adminToken());
         String id = clients.json().get(0).get("id").asText();

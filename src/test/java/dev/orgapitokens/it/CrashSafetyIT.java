@@ -44,6 +44,83 @@ class CrashSafetyIT {
     /** On H2 only: how long before the kill an answered change may have been that the kill undid. */
     private static final Duration H2_WRITE_DELAY_BOUND = Duration.ofSeconds(5);
 
+    /** The flush interval of the usage test's server: short, so the test waits seconds, not the default minute. */
+    private static final int USAGE_FLUSH_SECONDS = 5;
+
+    /**
+     * SPEC §10: usage counts reach the database once per flush interval (a minute by default), so a
+     * crash loses at most the uses since the last flush, and a clean stop loses none (the last flush
+     * runs at shutdown). Key uses through {@code /self}; the counts read through {@code GET /{id}/usage}.
+     */
+    @Test
+    void aCrashLosesAtMostTheUsageSinceTheLastFlushAndACleanStopNone() {
+        Path work = KeycloakServer.workDir().resolve("crash-usage");
+        // read through the API only, so H2 can be opened as Keycloak's default URL opens it (closed by Keycloak at a clean stop)
+        TestDatabase database = TestDatabase.createAsKeycloakOpensIt(work);
+        try (KeycloakServer.DistributionServer server = KeycloakServer.DistributionServer
+                .in(Path.of(KeycloakServer.required("keycloak.crash.home")), work)
+                .extension(Path.of(KeycloakServer.required("extension.jar")))
+                .database(database)
+                .args("--spi-org-api-tokens-setup--org-api-tokens-usage--flush-interval-seconds=" + USAGE_FLUSH_SECONDS)
+                .start()) {
+            String realm = "crash-usage";
+            Http.Response created = Http.postJson(server.url() + "/admin/realms", TestRealm.masterAdminToken(server.url()), Map.of("realm", realm, "enabled", true));
+            assertEquals(201, created.status(), created.describe());
+            Http.Response token = Http.postJson(server.url() + "/admin/realms/" + realm + "/org-api-tokens", TestRealm.masterAdminToken(server.url()),
+                    Map.of("name", "counted", "role", "observer", "sites", List.of("*")));
+            assertEquals(201, token.status(), token.describe());
+            String id = token.json().get("id").asText();
+            String key = token.json().get("key").asText();
+
+            useKey(server.url(), realm, key, 3);
+            awaitAdmitted(server.url(), realm, id, 3); // written by a flush
+            if (TestDatabase.kind().equals("dev-file")) sleep(H2_WRITE_DELAY_BOUND); // H2 may lose its last commits to a kill
+            useKey(server.url(), realm, key, 2);       // not yet written: the kill may take them
+            server.kill();
+            server.restart();
+            long afterCrash = admitted(server.url(), realm, id);
+            assertTrue(afterCrash >= 3 && afterCrash <= 5, "a crash keeps every flushed use and may lose the last 2: " + afterCrash);
+
+            useKey(server.url(), realm, key, 4);
+            server.restart(); // a clean stop (SIGTERM), then a start on the same database
+            assertEquals(afterCrash + 4, admitted(server.url(), realm, id), "a clean stop writes the last counts");
+        } finally {
+            database.drop();
+        }
+    }
+
+    private static void useKey(String base, String realm, String key, int times) {
+        for (int i = 0; i < times; i++) {
+            assertEquals(200, Gateway.get(base + "/realms/" + realm + "/org-api-tokens/self", "X-API-Key", key).status());
+        }
+    }
+
+    private static long admitted(String base, String realm, String id) {
+        Http.Response usage = Http.get(base + "/admin/realms/" + realm + "/org-api-tokens/" + id + "/usage", TestRealm.masterAdminToken(base));
+        assertEquals(200, usage.status(), usage.describe());
+        long admitted = 0;
+        for (JsonNode day : usage.json().get("daily")) admitted += day.get("admitted").asLong();
+        return admitted;
+    }
+
+    private static void awaitAdmitted(String base, String realm, String id, long expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(6L * USAGE_FLUSH_SECONDS).toNanos();
+        long seen;
+        while ((seen = admitted(base, realm, id)) != expected) {
+            if (System.nanoTime() > deadline) fail("usage not written within " + 6 * USAGE_FLUSH_SECONDS + " s: " + seen + " admitted, not " + expected);
+            sleep(Duration.ofMillis(200));
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aKilledServerLeavesEveryTokenWholeOrAbsent() throws Exception {
         Path work = KeycloakServer.workDir().resolve("crash-safety");

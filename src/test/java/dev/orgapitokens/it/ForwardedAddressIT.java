@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SPEC §5 and README "Behind a reverse proxy": {@code allowedCidrs} checks the address Keycloak
+ * SPEC §5 and docs/security.md "Forwarded addresses": {@code allowedCidrs} checks the address Keycloak
  * reports, which comes from {@code X-Forwarded-For} only for requests from a trusted proxy. A server
  * of this test's own runs with {@code --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.2};
  * requests come from 127.0.0.1 (an attacker reaching Keycloak directly) or 127.0.0.2 (the proxy),

@@ -56,7 +56,7 @@ final class KeyLogin {
         }
     }
 
-    /** A key login with the key grant, the way the README leads. */
+    /** A key login with the key grant, the way the README and docs/api.md lead. */
     static Http.Response withForm(TestRealm realm, String key) {
         return Grant.KEY_GRANT.withForm(realm, key);
     }

@@ -30,7 +30,7 @@ import dev.orgapitokens.it.Tokens.Token;
 class KeyLoginIT extends ServerTest {
 
     static TestRealm realm;
-    /** A resource server of the realm that introspects key tokens: named their audience the Keycloak way (README "Audience"). */
+    /** A resource server of the realm that introspects key tokens: named their audience the Keycloak way (docs/api.md "Audience"). */
     static final String API_CLIENT = "inventory-api";
     static final String API_SECRET = "inventory-secret";
 

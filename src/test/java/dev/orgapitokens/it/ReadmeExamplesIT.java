@@ -34,29 +34,35 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's shell examples, run against the suite's server, so that they cannot drift from what
- * the extension does. README.md is the only source of the examples.
+ * The shell examples of the README and of every page of {@code docs/}, run against the suite's server,
+ * so that they cannot drift from what the extension does. README.md and docs/*.md are the only
+ * sources of the examples.
  *
  * <p>The convention: a {@code ```bash} block whose line above is {@code <!-- run: name -->} is run by
- * this test (as the dynamic test "README.md block 'name' (line n)"); {@code <!-- not run: why -->}
+ * this test (as the dynamic test "docs/api.md block 'name' (line n)"); {@code <!-- not run: why -->}
  * exempts one. A bash block that talks to the server ({@code $KC} or {@code kcadm.sh}) must carry one
- * of the two.
+ * of the two. Names are unique across all pages, so that a block keeps its checks when it moves
+ * from one page to another.
  *
  * <p>Each marked block runs on its own in {@code bash -euo pipefail}, in the unpacked distribution's
  * home (so {@code bin/kcadm.sh} is Keycloak's, logged in beforehand as the master admin; its config
- * lives in a temporary home), with {@code http://localhost:8080} replaced by the server's URL and
+ * lives in a temporary home), with {@code http://localhost:8080} replaced by the server's URL (and
+ * {@code http://localhost:9000}, the demo's management port, by the server's) and
  * {@code KC} (that URL), {@code API_KEY} and {@code LEAKED_KEY} (keys of two tokens of the realm
  * {@code demo}, created from {@code demo/demo-realm.json}) in its environment. {@code curl} is a
  * function that adds {@code --fail-with-body}, so any answer of 400 or more fails the block, and
  * records each status: a curl command whose trailing comment holds a three-digit number ({@code # 201},
- * {@code # always 200 ...}) must answer exactly that. Then the checks below test what the README
+ * {@code # always 200 ...}) must answer exactly that. Then the checks below test what the page
  * says about the block's effect. Output is printed with keys redacted, and every key in it joins
  * {@link Http#ISSUED_KEYS} for the suite's leak scan.
  */
 class ReadmeExamplesIT extends ServerTest {
 
     static final Path README = Path.of("README.md");
+    static final Path DOCS = Path.of("docs");
     static final String README_URL = "http://localhost:8080";
+    /** The demo's management port, where Keycloak serves /metrics. */
+    static final String README_MANAGEMENT_URL = "http://localhost:9000";
     static final Pattern RUN = Pattern.compile("^<!--\\s*run:\\s*([A-Za-z0-9-]+)\\s*-->$");
     static final Pattern NOT_RUN = Pattern.compile("^<!--\\s*not run:.*-->$");
     static final Pattern TALKS_TO_SERVER = Pattern.compile("\\$KC\\b|\\$\\{KC\\}|kcadm\\.sh");
@@ -69,17 +75,17 @@ class ReadmeExamplesIT extends ServerTest {
     /** One line, so that bash's line numbers in error messages are the block's own. */
     static final String PREAMBLE = "curl() { command curl -S --fail-with-body -w '%{stderr}\\n" + STATUS_MARK + "%{http_code}\\n' \"$@\"; }; ";
 
-    /** A fenced code block of the README; {@code line} is the line of its opening fence. */
-    record Block(String name, boolean exempt, int line, String lang, String code) {
+    /** A fenced code block of a page ({@code README.md}, {@code docs/api.md}, ...); {@code line} is the line of its opening fence. */
+    record Block(String page, String name, boolean exempt, int line, String lang, String code) {
         String label() {
-            return "README.md block '" + name + "' (line " + line + ")";
+            return page + " block '" + name + "' (line " + line + ")";
         }
     }
 
     record Run(int exit, String output, List<Integer> statuses) {
     }
 
-    /** A curl command of a block: its README line (where it starts) and the status its comment promises, if any. */
+    /** A curl command of a block: its line in the page (where it starts) and the status its comment promises, if any. */
     record CurlCall(int line, Integer status) {
     }
 
@@ -98,6 +104,44 @@ class ReadmeExamplesIT extends ServerTest {
     static final Map<String, BiConsumer<Block, String>> CHECKS = new LinkedHashMap<>();
 
     static {
+        CHECKS.put("first-key", (b, output) -> {
+            assertEquals(0, distinctKeys(output), b.label() + ": the walk keeps the key in a variable and never shows it:\n" + Http.redact(output));
+            assertEquals(1, count(output, "\"access_token\""), b.label() + ": the key login gives an access token:\n" + Http.redact(output));
+            String lower = output.toLowerCase(java.util.Locale.ROOT);
+            assertTrue(lower.contains("x-api-token-role: observer"), b.label() + ": the gateway check names the role:\n" + Http.redact(output));
+            JsonNode listed = Http.get(demo.adminTokens() + "?search=my-first-script", TestRealm.masterAdminToken()).json();
+            assertEquals(1, listed.size(), b.label() + ": the token was created: " + listed);
+        });
+        CHECKS.put("admin-shell", (b, output) -> {
+            Run kcadm;
+            try {
+                kcadm = run("bin/kcadm.sh get realms/demo --fields realm");
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            assertEquals(0, kcadm.exit(), b.label() + ": kcadm.sh is logged in afterwards: " + Http.redact(kcadm.output()));
+        });
+        CHECKS.put("realm-policy", (b, output) ->
+                assertTrue(output.contains("\"loginRateLimitPerHour\":5000"), b.label() + ": the demo realm answers the default policy:\n" + output));
+        CHECKS.put("admin-events", (b, output) -> {
+            assertTrue(output.contains("\"resourceType\":\"ORG_API_TOKEN\""), b.label() + ": the token changes are admin events:\n" + Http.redact(output));
+            assertEquals(0, distinctKeys(output), b.label() + ": no admin event holds a key:\n" + Http.redact(output));
+        });
+        CHECKS.put("errors-with-field", (b, output) -> {
+            assertTrue(output.contains("\"error\":\"invalid_request\""), b.label() + ": " + output);
+            assertTrue(output.contains("\"field\":\"sites\""), b.label() + ": the error names the field: " + output);
+            assertEquals(0, Http.get(demo.adminTokens() + "?search=bad-site", TestRealm.masterAdminToken()).json().size(), b.label() + ": nothing was created");
+        });
+        CHECKS.put("usage", (b, output) -> {
+            assertTrue(output.contains("\"tokenId\":\"" + rotatedTokenId + "\""), b.label() + ": the answer names the token:\n" + output);
+            assertTrue(output.contains("\"days\":7"), b.label() + ": and the window asked for:\n" + output);
+        });
+        CHECKS.put("metrics", (b, output) -> {
+            assertTrue(output.contains("org_api_tokens_key_uses_total{"), b.label() + ": key uses are counted:\n" + output);
+            assertTrue(output.contains("org_api_tokens_operations_total{"), b.label() + ": and token operations:\n" + output);
+        });
+        CHECKS.put("scanner-rule", (b, output) ->
+                assertEquals("1", output.strip(), b.label() + ": the scanner rule finds one key in the line"));
         CHECKS.put("console-theme", (b, output) -> {
             for (String realm : List.of("master", "demo")) {
                 Http.Response r = Http.get(KeycloakServer.server().url() + "/admin/realms/" + realm, TestRealm.masterAdminToken());
@@ -188,33 +232,36 @@ class ReadmeExamplesIT extends ServerTest {
         List<Block> blocks = blocks();
         Set<String> names = new HashSet<>();
         for (Block b : blocks) {
-            if (b.name() != null && !names.add(b.name())) fail("README.md line " + b.line() + ": a second block marked run: " + b.name());
+            if (b.name() != null && !names.add(b.name())) {
+                fail(b.page() + " line " + b.line() + ": a second block marked run: " + b.name() + " (names are unique across README.md and docs/)");
+            }
             if (b.name() == null && !b.exempt() && b.lang().equals("bash") && TALKS_TO_SERVER.matcher(b.code()).find()) {
-                fail("README.md line " + b.line() + ": a bash block that talks to the server has no <!-- run: name --> "
+                fail(b.page() + " line " + b.line() + ": a bash block that talks to the server has no <!-- run: name --> "
                         + "(or <!-- not run: why -->) on the line above it, so ReadmeExamplesIT does not run it");
             }
         }
         for (String checked : CHECKS.keySet()) {
-            assertTrue(names.contains(checked), "ReadmeExamplesIT checks the README block marked <!-- run: " + checked
-                    + " -->, which README.md no longer has: mark the block again or drop its check");
+            assertTrue(names.contains(checked), "ReadmeExamplesIT checks the block marked <!-- run: " + checked
+                    + " -->, which neither README.md nor a page of docs/ has any more: mark the block again or drop its check");
         }
     }
 
     @TestFactory
     Stream<DynamicTest> theMarkedExamplesRunAsTheReadmeSays() throws IOException {
         return blocks().stream().filter(b -> b.name() != null).map(b -> dynamicTest(b.label(), () -> {
-            Run run = run(b.code().replace(README_URL, KeycloakServer.server().url()));
+            String management = KeycloakServer.server().metricsUrl().replaceFirst("/metrics$", "");
+            Run run = run(b.code().replace(README_URL, KeycloakServer.server().url()).replace(README_MANAGEMENT_URL, management));
             String shown = Http.redact(run.output());
             System.out.println(b.label() + ":\n" + shown);
             assertEquals(0, run.exit(), b.label() + " failed with exit code " + run.exit() + " (bash's line numbers count from the block's "
-                    + "first line, README line " + (b.line() + 1) + "):\n" + shown);
+                    + "first line, " + b.page() + " line " + (b.line() + 1) + "):\n" + shown);
             List<CurlCall> calls = curlCalls(b);
             assertEquals(calls.size(), run.statuses().size(), b.label() + ": ran " + run.statuses().size() + " curl commands, the block shows "
                     + calls.size() + ":\n" + shown);
             for (int i = 0; i < calls.size(); i++) {
                 CurlCall call = calls.get(i);
                 if (call.status() != null) {
-                    assertEquals(call.status(), run.statuses().get(i), b.label() + ": the curl command of README line " + call.line()
+                    assertEquals(call.status(), run.statuses().get(i), b.label() + ": the curl command of " + b.page() + " line " + call.line()
                             + " answered " + run.statuses().get(i) + ", its comment says " + call.status() + ":\n" + shown);
                 }
             }
@@ -222,16 +269,34 @@ class ReadmeExamplesIT extends ServerTest {
         }));
     }
 
-    /** The README's fenced code blocks, with the marker on the line above each, if any. */
+    /** The pages whose examples run: README.md, then every docs/*.md in name order. */
+    static List<Path> pages() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(README));
+        try (Stream<Path> docs = Files.list(DOCS)) {
+            docs.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        assertTrue(pages.size() > 1, "no page under " + DOCS.toAbsolutePath());
+        return pages;
+    }
+
+    /** The fenced code blocks of every page, with the marker on the line above each, if any. */
     static List<Block> blocks() throws IOException {
-        List<String> lines = Files.readAllLines(README, StandardCharsets.UTF_8);
+        List<Block> blocks = new ArrayList<>();
+        for (Path page : pages()) blocks.addAll(blocks(page));
+        return blocks;
+    }
+
+    /** The fenced code blocks of one page. */
+    static List<Block> blocks(Path path) throws IOException {
+        String page = path.toString().replace(File.separatorChar, '/');
+        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             Matcher marker = RUN.matcher(line);
             boolean isMarker = marker.matches() || NOT_RUN.matcher(line).matches();
             if (isMarker && (i + 1 >= lines.size() || !lines.get(i + 1).startsWith("```"))) {
-                fail("README.md line " + (i + 1) + ": " + line + " must be the line right above a ``` fence");
+                fail(page + " line " + (i + 1) + ": " + line + " must be the line right above a ``` fence");
             }
             if (!lines.get(i).startsWith("```")) continue;
             String previous = i > 0 ? lines.get(i - 1).trim() : "";
@@ -241,8 +306,8 @@ class ReadmeExamplesIT extends ServerTest {
             int open = i;
             StringBuilder code = new StringBuilder();
             for (i++; i < lines.size() && !lines.get(i).startsWith("```"); i++) code.append(lines.get(i)).append('\n');
-            if (i >= lines.size()) fail("README.md line " + (open + 1) + ": a code block that never closes");
-            blocks.add(new Block(name, exempt, open + 1, lines.get(open).substring(3).trim(), code.toString()));
+            if (i >= lines.size()) fail(page + " line " + (open + 1) + ": a code block that never closes");
+            blocks.add(new Block(page, name, exempt, open + 1, lines.get(open).substring(3).trim(), code.toString()));
         }
         return blocks;
     }
@@ -308,7 +373,7 @@ class ReadmeExamplesIT extends ServerTest {
         try {
             raw = output.get(1, TimeUnit.MINUTES);
         } catch (Exception e) {
-            throw new IllegalStateException("could not read the output of a README block", e);
+            throw new IllegalStateException("could not read the output of an example block", e);
         }
         Http.remember(raw);
         List<Integer> statuses = new ArrayList<>();

@@ -56,7 +56,7 @@ class RealmLifecycleIT extends ServerTest {
         assertEquals(204, Http.send("DELETE", realm.adminUrl("/clients/" + console + "/scope-mappings/realm"), admin,
                 "application/json", Http.toJson(List.of(Http.get(realm.adminUrl("/roles/super-user"), admin).json()))).status());
         assertEquals(List.of(), accountConsoleRealmScope(realm, admin));
-        // an operator names their API as the audience of key tokens (README "Audience") and makes full scope on
+        // an operator names their API as the audience of key tokens (docs/api.md "Audience") and makes full scope on
         String loginClient = clientId(realm, "org-api-tokens", admin);
         assertEquals(201, Http.postJson(realm.adminUrl("/clients"), admin, Map.of("clientId", "inventory-api", "publicClient", false,
                 "secret", "inventory-secret", "standardFlowEnabled", false, "serviceAccountsEnabled", true)).status());

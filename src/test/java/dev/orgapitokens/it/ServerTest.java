@@ -24,7 +24,7 @@ public abstract class ServerTest {
         return realm;
     }
 
-    /** A realm from a realm representation, keeping its fixed name (the README's examples use {@code demo}). */
+    /** A realm from a realm representation, keeping its fixed name (the examples of the README and docs/ use {@code demo}). */
     protected static TestRealm newRealmFromJson(String representation) {
         TestRealm realm = TestRealm.fromJson(representation);
         REALMS.add(realm);

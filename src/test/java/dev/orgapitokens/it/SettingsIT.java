@@ -68,7 +68,7 @@ class SettingsIT extends ServerTest {
         assertEquals(200, r.status(), r.describe());
         assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":null,"
                 + "\"managementClients\":[\"account-console\",\"admin-cli\"],"
-                + "\"expiryNoticeDays\":[7,1],\"deleteUnusedAfterDays\":null,\"unusedNoticeDays\":7,\"noticeEmails\":[]}", r.body());
+                + "\"expiryNoticeDays\":[7,1],\"deleteUnusedAfterDays\":null,\"unusedNoticeDays\":7,\"noticeEmails\":[],\"usageRetentionDays\":90,\"usageCounting\":true}", r.body());
     }
 
     @Test
@@ -106,7 +106,7 @@ class SettingsIT extends ServerTest {
         assertInvalid(r, field);
         assertTrue(r.json().get("error_description").asText().contains(description), r.describe());
         assertEquals("{\"maxLifetimeDays\":null,\"loginRateLimitPerHour\":5000,\"maxTokens\":7,\"managementClients\":[\"account-console\",\"admin-cli\"],"
-                + "\"expiryNoticeDays\":[7,1],\"deleteUnusedAfterDays\":null,\"unusedNoticeDays\":7,\"noticeEmails\":[]}", Http.get(settings(), admin).body());
+                + "\"expiryNoticeDays\":[7,1],\"deleteUnusedAfterDays\":null,\"unusedNoticeDays\":7,\"noticeEmails\":[],\"usageRetentionDays\":90,\"usageCounting\":true}", Http.get(settings(), admin).body());
     }
 
     @Test

@@ -48,16 +48,34 @@ abstract class TestDatabase {
         };
     }
 
-    /** Keycloak's dev-file database, in AUTO_SERVER mode so the tests can read it while Keycloak runs. */
+    /**
+     * The same, but on H2 opened as Keycloak's default dev-file URL opens it ({@code DB_CLOSE_ON_EXIT=FALSE},
+     * no AUTO_SERVER): the tests cannot read it while Keycloak runs, but Keycloak, not H2's JVM exit
+     * hook, closes it, so what a clean shutdown writes (the last usage counts) reaches it. H2 refuses
+     * the two settings together.
+     */
+    static TestDatabase createAsKeycloakOpensIt(Path work) {
+        return kind().equals("dev-file") ? H2.fresh(work, false) : create(work);
+    }
+
+    /**
+     * Keycloak's dev-file database, by default in AUTO_SERVER mode so the tests can read it while
+     * Keycloak runs. In that mode H2 closes itself from its JVM exit hook, racing Keycloak's shutdown:
+     * writes made while Keycloak stops may find it closed ({@link #createAsKeycloakOpensIt} avoids that).
+     */
     static final class H2 extends TestDatabase {
         private final Jdbc jdbc;
 
-        private H2(Path directory) {
-            this.jdbc = new Jdbc("jdbc:h2:file:" + directory.resolve("keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE",
-                    "sa", "password");
+        private H2(Path directory, boolean readByTests) {
+            this.jdbc = new Jdbc("jdbc:h2:file:" + directory.resolve("keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE"
+                    + (readByTests ? ";AUTO_SERVER=TRUE" : ";DB_CLOSE_ON_EXIT=FALSE"), "sa", "password");
         }
 
         static H2 fresh(Path work) {
+            return fresh(work, true);
+        }
+
+        static H2 fresh(Path work, boolean readByTests) {
             Path directory = work.resolve("h2");
             try {
                 if (Files.exists(directory)) {
@@ -68,7 +86,7 @@ abstract class TestDatabase {
             } catch (IOException e) {
                 throw new IllegalStateException("could not delete the old embedded database in " + directory, e);
             }
-            return new H2(directory);
+            return new H2(directory, readByTests);
         }
 
         @Override

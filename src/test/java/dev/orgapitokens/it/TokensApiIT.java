@@ -439,7 +439,7 @@ class TokensApiIT extends ServerTest {
     }
 
     /**
-     * SPEC §4 "Who may do what" and README "Permission model": readers read, managers and
+     * SPEC §4 "Who may do what" and docs/admins.md "Permission model": readers read, managers and
      * super-users write, each on their own door; anyone else gets 401 without a valid token of the
      * realm, 403 with one.
      */

@@ -167,7 +167,7 @@ class TokenInputTest {
 
     static Stream<Arguments> badSettingsBodies() {
         return Stream.of(
-                row("{\"rateLimit\": 10}",                                          "rateLimit",    "Unknown field 'rateLimit': settings are maxLifetimeDays, loginRateLimitPerHour, maxTokens, deleteUnusedAfterDays, unusedNoticeDays, managementClients, expiryNoticeDays, noticeEmails"),
+                row("{\"rateLimit\": 10}",                                          "rateLimit",    "Unknown field 'rateLimit': settings are maxLifetimeDays, loginRateLimitPerHour, maxTokens, deleteUnusedAfterDays, unusedNoticeDays, usageRetentionDays, managementClients, expiryNoticeDays, noticeEmails, usageCounting"),
                 row("{\"expiryNoticeDays\": [0]}",                                 "expiryNoticeDays", "expiryNoticeDays must be an array of at most 5 distinct whole numbers of days from 1 to 365"),
                 row("{\"expiryNoticeDays\": [30, 14, 7, 3, 2, 1]}",                "expiryNoticeDays", "at most 5"),
                 row("{\"expiryNoticeDays\": [366]}",                               "expiryNoticeDays", "from 1 to 365"),
@@ -179,6 +179,10 @@ class TokenInputTest {
                 row("{\"deleteUnusedAfterDays\": 3651}",                           "deleteUnusedAfterDays", "from 1 to 3650"),
                 row("{\"unusedNoticeDays\": 0}",                                   "unusedNoticeDays", "unusedNoticeDays must be a whole number from 1 to 365"),
                 row("{\"unusedNoticeDays\": null}",                                "unusedNoticeDays", "unusedNoticeDays must be a whole number from 1 to 365"),
+                row("{\"usageRetentionDays\": 0}",                                 "usageRetentionDays", "usageRetentionDays must be a whole number from 1 to 3650"),
+                row("{\"usageCounting\": \"no\"}",                                "usageCounting", "usageCounting must be true or false"),
+                row("{\"usageCounting\": null}",                                  "usageCounting", "usageCounting must be true or false"),
+                row("{\"usageRetentionDays\": null}",                              "usageRetentionDays", "usageRetentionDays must be a whole number from 1 to 3650"),
                 row("{\"noticeEmails\": \"ops@example.test\"}",                    "noticeEmails", "noticeEmails must be an array of e-mail addresses"),
                 row("{\"noticeEmails\": [\"not an address\"]}",                    "noticeEmails", "'not an address' is not one"),
                 row("{\"noticeEmails\": [7]}",                                     "noticeEmails", "noticeEmails must hold e-mail addresses"),
