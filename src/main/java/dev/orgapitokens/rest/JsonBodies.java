@@ -31,6 +31,16 @@ final class JsonBodies {
         }
     }
 
+    /** The text of one top-level field of a JSON object, or null for anything else (no object, no such field, not text). */
+    static String textField(byte[] body, String field) {
+        try {
+            JsonNode value = body.length == 0 ? null : JSON.readTree(body).get(field);
+            return value != null && value.isTextual() ? value.textValue() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The body as a JSON object (an empty body as an empty object when {@code emptyAllowed}), or a 400 that says where it went wrong. */
     static ObjectNode readObject(byte[] body, boolean emptyAllowed) {
         if (body.length == 0 && emptyAllowed) return JSON.createObjectNode();

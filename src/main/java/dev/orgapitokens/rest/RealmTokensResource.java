@@ -8,6 +8,7 @@ import dev.orgapitokens.login.LoginClient;
 import dev.orgapitokens.login.PresentedKey;
 import dev.orgapitokens.service.Caller;
 import dev.orgapitokens.service.TokenMetrics;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;
 import jakarta.ws.rs.Consumes;
@@ -73,5 +74,18 @@ public class RealmTokensResource extends TokensResource {
         // a key no token has is dropped from memory, as at the key's other doors
         if (KnownKeys.mayBeIssued(apiKey)) service.reportExposed(new Caller(null, ReporterEvents.of(session, realm), Set.of()), apiKey);
         return Response.ok(Map.of("status", "received"), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /**
+     * The same report as JSON, {@code {"api_key": "..."}}, as scanners and scripts often send it: a
+     * report that went unheard because of its content type would leave a leaked key working. Any
+     * other body is read as a report without a key: the same answer.
+     */
+    @POST
+    @Path("revoke")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revokeJson(InputStream body) {
+        return revoke(JsonBodies.textField(JsonBodies.read(body), PresentedKey.FORM_FIELD));
     }
 }

@@ -597,6 +597,23 @@ class KeyLoginIT extends ServerTest {
     }
 
     /** Issue 15: every accepted leak report is an admin event of the token, with the reporter's address and never the key. */
+    /** A scanner or script that reports a leaked key as JSON is heard too; other bodies get the same answer and kill nothing. */
+    @Test
+    void aLeakReportAsJsonKillsTheKeyToo() {
+        Token token = create("observer", List.of("*"));
+        Token bystander = create("observer", List.of("*"));
+        Http.Response notJson = Http.send("POST", realm.realmTokens() + "/revoke", null, "application/json", "api_key=" + bystander.key());
+        Http.Response wrongField = Http.postJson(realm.realmTokens() + "/revoke", null, Map.of("key", bystander.key()));
+        Http.Response json = Http.postJson(realm.realmTokens() + "/revoke", null, Map.of("api_key", token.key()));
+        for (Http.Response r : List.of(notJson, wrongField, json)) {
+            assertEquals(200, r.status(), r.describe());
+            assertEquals(json.body(), r.body(), "the answer reveals nothing");
+        }
+        assertRefused(Grant.KEY_GRANT.withForm(realm, token.key()), "exposed");
+        assertTrue(Http.get(realm.adminTokens() + "/" + token.id(), TestRealm.masterAdminToken()).json().get("exposed").asBoolean());
+        assertEquals(200, Grant.KEY_GRANT.withForm(realm, bystander.key()).status(), "a body that names no api_key kills nothing");
+    }
+
     @Test
     void aLeakReportIsAnAdminEventWithTheReportersAddress() {
         Token token = create("observer", List.of("*"));
