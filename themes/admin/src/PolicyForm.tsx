@@ -12,6 +12,7 @@ import {
 import { FormEvent, useEffect, useState } from "react";
 import { Policy, PolicyUpdate } from "@org-api-tokens/shared/api";
 import { FieldHelper, FormError, formError } from "@org-api-tokens/shared/FormErrors";
+import { commaList, figure } from "@org-api-tokens/shared/formValues";
 import {
   NOTICE_FIELDS,
   NoticeField,
@@ -52,14 +53,6 @@ const CLIENTS_HELP =
   "A super-user's token from any other client of the realm is refused, so a stolen app token cannot mint keys.";
 
 const toText = (value: number | null) => (value === null ? "" : String(value));
-const toClients = (text: string) =>
-  text
-    .split(",")
-    .map((c) => c.trim())
-    .filter((c) => c !== "");
-/** Empty is "no limit"; anything else that is not a number goes as typed, so the server's error names the field. */
-const fromText = (text: string): number | string | null =>
-  text.trim() === "" ? null : /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text;
 
 type PolicyFormProps = {
   policy?: Policy;
@@ -99,11 +92,11 @@ export const PolicyForm = ({ policy, canManage, onSave }: PolicyFormProps) => {
     setBusy(true);
     try {
       await onSave({
-        maxLifetimeDays: fromText(values.maxLifetimeDays),
-        loginRateLimitPerHour: fromText(values.loginRateLimitPerHour),
-        maxTokens: fromText(values.maxTokens),
-        usageRetentionDays: fromText(values.usageRetentionDays),
-        managementClients: toClients(values.managementClients),
+        maxLifetimeDays: figure(values.maxLifetimeDays),
+        loginRateLimitPerHour: figure(values.loginRateLimitPerHour),
+        maxTokens: figure(values.maxTokens),
+        usageRetentionDays: figure(values.usageRetentionDays),
+        managementClients: commaList(values.managementClients),
         usageCounting: counting,
         ...noticeUpdate(notices),
       });

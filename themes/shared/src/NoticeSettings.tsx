@@ -1,6 +1,7 @@
 import { FormGroup, TextInput } from "@patternfly/react-core";
 import { FieldHelper, FormError } from "./FormErrors";
 import { Policy, PolicyUpdate } from "./api";
+import { commaList, figure } from "./formValues";
 
 /** The lifecycle-notice fields of the realm policy (SPEC §9), as the Policy tab edits them: text, sent as typed. */
 export type NoticeField = "expiryNoticeDays" | "deleteUnusedAfterDays" | "unusedNoticeDays" | "noticeEmails";
@@ -34,13 +35,6 @@ const FIELDS: { field: NoticeField; label: string; help: string; numeric: boolea
   },
 ];
 
-const list = (text: string) =>
-  text
-    .split(",")
-    .map((v) => v.trim())
-    .filter((v) => v !== "");
-const figure = (text: string): number | string | null =>
-  text.trim() === "" ? null : /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text;
 
 export const noticeValues = (policy: Policy): NoticeValues => ({
   expiryNoticeDays: policy.expiryNoticeDays.join(", "),
@@ -50,10 +44,10 @@ export const noticeValues = (policy: Policy): NoticeValues => ({
 });
 
 export const noticeUpdate = (values: NoticeValues): Pick<PolicyUpdate, NoticeField> => ({
-  expiryNoticeDays: list(values.expiryNoticeDays).map((d) => (/^\d+$/.test(d) ? Number(d) : d)),
+  expiryNoticeDays: commaList(values.expiryNoticeDays).map((d) => (/^\d+$/.test(d) ? Number(d) : d)),
   deleteUnusedAfterDays: figure(values.deleteUnusedAfterDays),
   unusedNoticeDays: figure(values.unusedNoticeDays),
-  noticeEmails: list(values.noticeEmails),
+  noticeEmails: commaList(values.noticeEmails),
 });
 
 type NoticeSettingsProps = {

@@ -12,12 +12,15 @@ public class RealmTokensResourceProviderFactory implements RealmResourceProvider
 
     public static final String ID = "org-api-tokens";
 
+    /** Decided once at start-up: on a line older than the supported ones every call answers 503. */
+    private boolean unsupportedLine;
+
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
         return new RealmResourceProvider() {
             @Override
             public Object getResource() {
-                if (KeycloakLine.running().tooOld()) return new UnsupportedLineResource();
+                if (unsupportedLine) return new UnsupportedLineResource();
                 return new RealmTokensResource(session, session.getContext().getRealm());
             }
 
@@ -29,6 +32,7 @@ public class RealmTokensResourceProviderFactory implements RealmResourceProvider
 
     @Override
     public void init(Config.Scope config) {
+        unsupportedLine = KeycloakLine.running().tooOld();
     }
 
     @Override

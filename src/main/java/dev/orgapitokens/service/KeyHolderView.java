@@ -3,9 +3,7 @@ package dev.orgapitokens.service;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.orgapitokens.model.ApiTokenEntity;
-import dev.orgapitokens.model.StoredLists;
 import java.util.List;
-import org.keycloak.common.util.Time;
 
 /**
  * What a key holder sees of their token at {@code /self} (SPEC §5): what the key is (id, name, role,
@@ -30,10 +28,10 @@ public record KeyHolderView(
         String previousKeyHint,
         Long previousKeyExpiresAt) {
 
+    /** The token's representation with what the key holder must not see left out; the previous-key rule is the representation's. */
     static KeyHolderView of(ApiTokenEntity t) {
-        boolean previous = t.previousKeyWorksAt(Time.currentTimeMillis());
-        return new KeyHolderView(t.getId(), t.getName(), t.getRole(), StoredLists.read(t.getSites()), t.getOrganizationId(),
-                t.getKeyHint(), t.getCreatedAt(), t.getUpdatedAt(), t.getLastUsedAt(), t.getExpiresAt(),
-                previous ? t.getPreviousKeyHint() : null, previous ? t.getPreviousKeyExpiresAt() : null);
+        ApiTokenRepresentation r = ApiTokenRepresentation.of(t);
+        return new KeyHolderView(r.id(), r.name(), r.role(), r.sites(), r.organizationId(), r.keyHint(), r.createdAt(), r.updatedAt(),
+                r.lastUsedAt(), r.expiresAt(), r.previousKeyHint(), r.previousKeyExpiresAt());
     }
 }
