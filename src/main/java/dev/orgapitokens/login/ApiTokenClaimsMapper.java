@@ -19,20 +19,28 @@ import org.keycloak.representations.IDToken;
 
 /**
  * Shapes access tokens of key logins (SPEC §5), from the user session notes of {@link LoginNotes},
- * so no database read per login: {@code api_token_id} and {@code sites}; exactly the token's role
- * (the login client's scope already keeps other roles out, but an operator may have made a token
- * role composite, and Keycloak expands composites within the scope); an {@code exp} no later than
- * the token's expiry; no {@code sid}, because the session is transient and never stored (with one,
+ * so no database read per login: {@code api_token_id} and {@code sites}; {@code realm_access}
+ * holding exactly the token's role; {@code organization} as Keycloak's organization membership
+ * mapper writes it by default (a list holding the alias); an {@code exp} no later than the token's
+ * expiry; no {@code sid}, because the session is transient and never stored (with one,
  * introspection would look for it and answer inactive); and an {@code iat} not before the service
  * identity's not-before, which changes to the token set (see ApiTokenService) so that tokens issued
  * before a change introspect as inactive at once, while a login right after the change in the same
  * second still gives a usable token.
+ *
+ * <p>The role and the organization are written here, not by Keycloak's "roles" and "organization"
+ * client scopes, which the login client does not have (setup's LoginClientSetup): their mappers
+ * resolved the identity's roles within the client's scope and looked up its organizations on every
+ * login, about 6 % of a key grant's CPU (bench/results/2026-12-02-profiles-findings.md), to give
+ * the values this mapper pins anyway.
  */
 public class ApiTokenClaimsMapper extends AbstractOIDCProtocolMapper implements OIDCAccessTokenMapper, TokenIntrospectionTokenMapper {
 
     public static final String ID = "org-api-token-claims-mapper";
     public static final String SITES_CLAIM = "sites";
-    /** After Keycloak's role, audience and script mappers, so the role claim it pins is final. */
+    /** Keycloak's organization claim, in the shape its organization membership mapper gives by default: a list of aliases. */
+    public static final String ORGANIZATION_CLAIM = "organization";
+    /** After Keycloak's mappers (an operator's audience or script mapper), so the claims it pins are final. */
     static final int PRIORITY = 100;
     private static final List<ProviderConfigProperty> CONFIG = new ArrayList<>();
 
@@ -58,6 +66,9 @@ public class ApiTokenClaimsMapper extends AbstractOIDCProtocolMapper implements 
             access.setRealmAccess(realmAccess);
             access.setResourceAccess(new HashMap<>());
         }
+        String organization = OrganizationAlias.of(session, LoginNotes.organizationId(userSession));
+        if (organization != null) token.getOtherClaims().put(ORGANIZATION_CLAIM, List.of(organization));
+        else token.getOtherClaims().remove(ORGANIZATION_CLAIM);
     }
 
     @Override

@@ -15,6 +15,7 @@ final class LoginNotes {
     private static final String ROLE = "org_api_token.role";
     private static final String SITES = "org_api_token.sites";
     private static final String EXPIRES_AT = "org_api_token.expires_at";
+    private static final String ORGANIZATION_ID = "org_api_token.organization_id";
 
     private LoginNotes() {
     }
@@ -25,6 +26,7 @@ final class LoginNotes {
         authSession.setUserSessionNote(ROLE, use.role());
         authSession.setUserSessionNote(SITES, StoredLists.write(use.sites()));
         if (use.expiresAt() != null) authSession.setUserSessionNote(EXPIRES_AT, use.expiresAt().toString());
+        if (use.organizationId() != null) authSession.setUserSessionNote(ORGANIZATION_ID, use.organizationId());
     }
 
     /** Whether this authentication is a key login (the password form's authenticator proved the key). */
@@ -49,5 +51,10 @@ final class LoginNotes {
     static Long expiresAt(UserSessionModel userSession) {
         String value = userSession.getNote(EXPIRES_AT);
         return value == null ? null : Long.valueOf(value);
+    }
+
+    /** The id of the token's organization, or null for a realm token. */
+    static String organizationId(UserSessionModel userSession) {
+        return userSession.getNote(ORGANIZATION_ID);
     }
 }

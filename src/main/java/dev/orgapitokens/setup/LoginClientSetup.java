@@ -23,13 +23,15 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
  * The key-login path of SPEC §5, created idempotently in every realm: an authentication flow
  * holding the API-key authenticator, and the public client {@code org-api-tokens} (the key grant
  * and direct grants only, no refresh tokens, no consent, full scope off with the four token roles
- * in its scope) bound to that flow, with the claims mapper. What the contract needs is put back at
+ * in its scope) bound to that flow, with the claims mapper, which writes the role and organization
+ * claims itself (so the client has not Keycloak's "roles" and "organization" scopes). What the contract needs is put back at
  * every start; additions an operator made (an audience mapper, a client scope) are kept.
  */
 final class LoginClientSetup {
 
     static final String FLOW_ALIAS = "org-api-tokens direct grant";
-    static final String ORGANIZATION_SCOPE = "organization";
+    /** Keycloak's client scopes whose claims the claims mapper writes for key logins. */
+    static final java.util.Set<String> SCOPES_THE_MAPPER_REPLACES = java.util.Set.of("roles", "organization");
 
     private LoginClientSetup() {
     }
@@ -52,7 +54,7 @@ final class LoginClientSetup {
         allowOnlyKeyLogins(client);
         keyOnlyAction(realm);
         scopeToTokenRoles(realm, client, compositeRoles);
-        addOrganizationScope(realm, client);
+        withoutClaimsTheMapperWrites(client);
     }
 
     /** The key grant and the password form, nothing else (SPEC §5). */
@@ -103,15 +105,24 @@ final class LoginClientSetup {
         }
     }
 
-    /** Key logins carry Keycloak's standard "organization" claim: the scope is a default one of the login client. */
-    private static void addOrganizationScope(RealmModel realm, ClientModel client) {
-        ClientScopeModel organization = realm.getClientScopesStream()
-                .filter(s -> ORGANIZATION_SCOPE.equals(s.getName()) && OIDCLoginProtocol.LOGIN_PROTOCOL.equals(s.getProtocol()))
-                .findFirst().orElse(null);
-        if (organization != null && !client.getClientScopes(true).containsKey(ORGANIZATION_SCOPE)) {
-            client.removeClientScope(organization); // it may be there as an optional scope
-            client.addClientScope(organization, true);
+    /**
+     * The claims mapper writes the role and the organization claim itself (from the login's notes),
+     * so the login client has neither Keycloak's "roles" nor its "organization" client scope: their
+     * mappers cost about 6 % of a key grant (resolving the identity's roles within the client's scope,
+     * looking up its organizations) to give values the mapper pins anyway. Realms set up by earlier
+     * versions had both as default scopes; they are taken off at the next start.
+     */
+    private static void withoutClaimsTheMapperWrites(ClientModel client) {
+        for (boolean defaultScope : new boolean[] {true, false}) {
+            client.getClientScopes(defaultScope).values().stream()
+                    .filter(LoginClientSetup::writtenByTheMapper)
+                    .toList()
+                    .forEach(client::removeClientScope);
         }
+    }
+
+    private static boolean writtenByTheMapper(ClientScopeModel scope) {
+        return OIDCLoginProtocol.LOGIN_PROTOCOL.equals(scope.getProtocol()) && SCOPES_THE_MAPPER_REPLACES.contains(scope.getName());
     }
 
     private static AuthenticationFlowModel flow(RealmModel realm) {
@@ -156,6 +167,7 @@ final class LoginClientSetup {
     private static java.util.Set<ClientScopeModel> openIdScopes(RealmModel realm, boolean defaultScopes) {
         return realm.getDefaultClientScopesStream(defaultScopes)
                 .filter(s -> OIDCLoginProtocol.LOGIN_PROTOCOL.equals(s.getProtocol()))
+                .filter(s -> !writtenByTheMapper(s))
                 .collect(Collectors.toSet());
     }
 }
