@@ -299,12 +299,12 @@ public final class Benchmark {
         figures.add(new Figure("key grant with usage counting on / off (throughput, median)", median(countingRatios), ">= 0.98",
                 median(countingRatios) >= 0.98));
         figures.add(new Figure("key grant throughput, " + o.tokens() + " tokens / 10 tokens (median)", median(scaleRatios), ">= 0.95", median(scaleRatios) >= 0.95));
-        // issue 24's bar, not a SPEC §8 row: the lifecycle-notices task leaves the key grant row unchanged
-        figures.add(new Figure("key grant / client_credentials while the notices task works the " + o.tokens()
-                + "-token realm back to back / while it rests (median)", median(noticesRatios), ">= 0.97", median(noticesRatios) >= 0.97));
         double lookups = Math.max(lookupsPerLogin, lookupsPerCheck);
         figures.add(new Figure("database reads by key digest per good-key login or check, steady state (the larger of "
                 + String.format(Locale.ROOT, "%.4f per login, %.4f per check)", lookupsPerLogin, lookupsPerCheck), lookups, "<= 1 (0 with a cluster-invalidated cache)", lookups <= 1));
+        // issue 24's bar, not a SPEC §8 row: the lifecycle-notices task leaves the key grant row unchanged
+        figures.add(new Figure("key grant / client_credentials while the notices task works the " + o.tokens()
+                + "-token realm back to back / while it rests (median)", median(noticesRatios), ">= 0.97", median(noticesRatios) >= 0.97));
 
         figures.add(Figure.reference("server CPU per key grant / per client_credentials grant (median)", median(cpuRatios)));
         figures.add(Figure.reference("password form / client_credentials throughput (median)", median(passwordRatios)));
@@ -422,6 +422,11 @@ public final class Benchmark {
                         Map.of("name", "expiring-" + i, "role", "observer", "sites", List.of("*"), "expiresAt", inThreeDays));
                 if (r.status() != 201) throw new IllegalStateException("expiring token: " + r.describe());
             }
+            // the first run mails the 20 notices; the measured runs find nothing due, the task's steady state
+            Http.Response first = Http.send("POST", base + "/admin/realms/" + realm + "/org-api-tokens/notices/run", adminToken(),
+                    "application/json", "{}");
+            if (first.status() != 200) throw new IllegalStateException("notices/run: " + first.describe());
+            log("notices task: first run " + first.body());
             AtomicInteger runs = new AtomicInteger();
             AtomicInteger sent = new AtomicInteger();
             List<Double> ratios = new ArrayList<>();
@@ -429,8 +434,9 @@ public final class Benchmark {
             for (int i = 1; i <= o.rounds(); i++) {
                 double[] resting = null, working = null;
                 for (boolean taskFirst : i % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
-                    double[] row = taskFirst ? whileNoticesRun(realm, runs, sent, () -> keyGrantRow(o, keyLogin, clientCredentials))
-                            : keyGrantRow(o, keyLogin, clientCredentials);
+                    int round = i;
+                    double[] row = taskFirst ? whileNoticesRun(realm, runs, sent, () -> keyGrantRow(round, o, keyLogin, clientCredentials))
+                            : keyGrantRow(round, o, keyLogin, clientCredentials);
                     if (taskFirst) working = row;
                     else resting = row;
                 }
@@ -438,7 +444,7 @@ public final class Benchmark {
                 log(String.format(Locale.ROOT, "round %d: resting: key grant %.0f/s, client_credentials %.0f/s | working: key grant %.0f/s, client_credentials %.0f/s",
                         i, resting[0], resting[1], working[0], working[1]));
             }
-            log(String.format(Locale.ROOT, "notices task: %d runs over the realm while measured, %d notices mailed (to GreenMail: %d)",
+            log(String.format(Locale.ROOT, "notices task: %d runs over the realm while measured, %d notices mailed then (GreenMail received %d in all)",
                     runs.get(), sent.get(), smtp.getReceivedMessages().length));
             return ratios;
         } finally {
@@ -446,10 +452,10 @@ public final class Benchmark {
         }
     }
 
-    /** Key grant and client_credentials throughput, one window each. */
-    private double[] keyGrantRow(Options o, Supplier<HttpRequest> keyLogin, Supplier<HttpRequest> clientCredentials) throws Exception {
-        return new double[] {load(keyLogin, o.connections(), o.seconds(), 200).throughput(),
-                load(clientCredentials, o.connections(), o.seconds(), 200).throughput()};
+    /** Key grant and client_credentials throughput, one window each, in ABBA order over the rounds. */
+    private double[] keyGrantRow(int round, Options o, Supplier<HttpRequest> keyLogin, Supplier<HttpRequest> clientCredentials) throws Exception {
+        Round[] row = abbaRound(round, o, keyLogin, clientCredentials);
+        return new double[] {row[0].throughput(), row[1].throughput()};
     }
 
     private interface Measurement {
