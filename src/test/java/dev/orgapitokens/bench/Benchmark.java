@@ -142,6 +142,7 @@ public final class Benchmark {
 
     public List<Figure> run(Options o) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
+        boolean useWrk = Wrk.available();
         String big = realm("bench-big-" + run);
         String small = realm("bench-small-" + run);
         String hundred = realm("bench-100-" + run);
@@ -228,8 +229,26 @@ public final class Benchmark {
         Supplier<HttpRequest> unknownAuthorize = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer"))
                 .header("X-API-Key", ApiKeys.generate()).build();
         Supplier<HttpRequest> introspect = () -> form(big, "token_introspect", "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get());
-        log("gateway check: authorize, authorize?jwt=true, 404, introspection...");
-        warmUp(List.of(authorize, authorizeJwt, notFound, introspect, jwks, unknownAuthorize), List.of(200, 200, 404, 200, 200, 401), o);
+        // the gateway rounds by wrk when installed: Java's HttpClient costs the shared cores about a 404's worth per request (see Wrk)
+        List<Load> gatewayLoads;
+        if (useWrk) {
+            String realmUrl = base + "/realms/" + big;
+            gatewayLoads = List.of(
+                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/org-api-tokens/authorize?role=observer", Map.of("X-API-Key", bigKey))),
+                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/org-api-tokens/authorize?role=observer&jwt=true", Map.of("X-API-Key", bigKey))),
+                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/no-such-path", Map.of())),
+                    wrkLoad(() -> Wrk.Request.form(realmUrl + "/protocol/openid-connect/token/introspect",
+                            "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get())),
+                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/protocol/openid-connect/certs", Map.of())),
+                    wrkLoad(() -> Wrk.Request.freshKeys(realmUrl + "/org-api-tokens/authorize?role=observer", "X-API-Key")));
+        } else {
+            gatewayLoads = List.of(authorize, authorizeJwt, notFound, introspect, jwks, unknownAuthorize).stream().map(this::javaLoad).toList();
+        }
+        log("gateway check: authorize, authorize?jwt=true, 404, introspection, JWKS, unknown keys (load generator: "
+                + (useWrk ? "wrk" : "Java HttpClient, wrk not installed") + ")...");
+        List<Integer> gatewayStatus = List.of(200, 200, 404, 200, 200, 401);
+        warmUpLoads(gatewayLoads, gatewayStatus, o);
+        double unknownRefusalsBefore = gatewayUnknownRefusals();
         List<Double> authorizeVs404 = new ArrayList<>();
         List<Double> jwtVs404 = new ArrayList<>();
         List<Double> authorizeVsIntrospection = new ArrayList<>();
@@ -238,10 +257,11 @@ public final class Benchmark {
         List<Double> unknownVs404 = new ArrayList<>();
         double checkLookupsBefore = metric("org_api_tokens_key_lookups_total");
         long goodChecks = 0;
+        long unknownGatewayRequests = 0;
         for (int i = 1; i <= o.rounds(); i++) {
-            Round[] round = abbaRound(i, o, List.of(200, 200, 404, 200, 200, 401), authorize, authorizeJwt, notFound, introspect, jwks,
-                    unknownAuthorize);
+            Round[] round = abbaRound(i, o, gatewayStatus, gatewayLoads);
             goodChecks += round[0].requests() + round[1].requests();
+            unknownGatewayRequests += round[5].requests();
             jwksVs404.add(round[4].throughput() / round[2].throughput());
             unknownVs404.add(round[5].throughput() / round[2].throughput());
             authorizeVs404.add(round[0].throughput() / round[2].throughput());
@@ -254,6 +274,12 @@ public final class Benchmark {
                     round[4].throughput(), round[4].serverCpuMillisPerRequest(), round[5].throughput(), round[5].serverCpuMillisPerRequest()));
         }
 
+        // the unknown-keys load measured what its row says: each request refused as a key no token has, not as malformed
+        double unknownRefusals = gatewayUnknownRefusals() - unknownRefusalsBefore;
+        if (unknownRefusals < unknownGatewayRequests) {
+            throw new IllegalStateException("the unknown-keys load was refused " + unknownRefusals + " times as unknown for "
+                    + unknownGatewayRequests + " requests");
+        }
         // unknown keys, well-formed or not, read nothing; the key logins behind the introspected JWT are good keys too
         double lookupsPerCheck = (metric("org_api_tokens_key_lookups_total") - checkLookupsBefore) / Math.max(1, goodChecks);
 
@@ -562,12 +588,38 @@ public final class Benchmark {
     /** The same, each load with the status it expects. */
     @SafeVarargs
     private Round[] abbaRound(int round, Options o, List<Integer> expected, Supplier<HttpRequest>... loads) throws Exception {
-        Round[] results = new Round[loads.length];
-        for (int n = 0; n < loads.length; n++) {
-            int index = round % 2 == 1 ? n : loads.length - 1 - n;
-            results[index] = load(loads[index], o.connections(), o.seconds(), expected.get(index));
+        return abbaRound(round, o, expected, Arrays.stream(loads).map(this::javaLoad).toList());
+    }
+
+    /** The same, with loads of either generator. */
+    private Round[] abbaRound(int round, Options o, List<Integer> expected, List<Load> loads) throws Exception {
+        Round[] results = new Round[loads.size()];
+        for (int n = 0; n < loads.size(); n++) {
+            int index = round % 2 == 1 ? n : loads.size() - 1 - n;
+            results[index] = loads.get(index).run(o.connections(), o.seconds(), expected.get(index));
         }
         return results;
+    }
+
+    /** A load the benchmark can run for a window: the same request back to back on each connection. */
+    interface Load {
+        Round run(int connections, int seconds, int expectedStatus) throws Exception;
+    }
+
+    private Load javaLoad(Supplier<HttpRequest> request) {
+        return (connections, seconds, expected) -> load(request, connections, seconds, expected);
+    }
+
+    /** A load sent by wrk ({@link Wrk}); the request is made anew for each window (introspection's token is renewed). */
+    private Load wrkLoad(Supplier<Wrk.Request> request) {
+        return (connections, seconds, expected) -> {
+            Duration cpuBefore = serverCpu == null ? null : serverCpu.get();
+            Wrk.Result r = Wrk.run(request.get(), connections, seconds, expected);
+            double cpuMillis = cpuBefore == null ? Double.NaN : serverCpu.get().minus(cpuBefore).toNanos() / 1e6;
+            if (r.unexpected() > 0) log("  " + r.unexpected() + " unexpected answers or socket errors in this round");
+            return new Round(r.requests() / r.seconds(), r.p99Millis(), (int) r.unexpected(), r.p50Millis(), r.requests(),
+                    cpuMillis / Math.max(1, r.requests()));
+        };
     }
 
     // ---- load ----
@@ -583,12 +635,17 @@ public final class Benchmark {
 
     /** The same, each load with the status it expects. */
     void warmUp(List<Supplier<HttpRequest>> loads, List<Integer> expected, Options o) throws Exception {
+        warmUpLoads(loads.stream().map(this::javaLoad).toList(), expected, o);
+    }
+
+    /** The same, with loads of either generator. */
+    void warmUpLoads(List<Load> loads, List<Integer> expected, Options o) throws Exception {
         int seconds = Math.max(1, o.seconds() / 2);
         int maxPasses = o.seconds() < 4 ? 3 : 12; // rounds this short are a smoke run, not a measurement
         List<Double> totals = new ArrayList<>();
         for (int pass = 1; pass <= maxPasses; pass++) {
             double total = 0;
-            for (int i = 0; i < loads.size(); i++) total += load(loads.get(i), o.connections(), seconds, expected.get(i)).throughput();
+            for (int i = 0; i < loads.size(); i++) total += loads.get(i).run(o.connections(), seconds, expected.get(i)).throughput();
             log(String.format(Locale.ROOT, "warming up: pass %d, %.0f requests/s", pass, total / loads.size()));
             totals.add(total);
             // settled: the last three passes within 5 % of their best (one flat pair can be a pause)
@@ -774,6 +831,12 @@ public final class Benchmark {
             cachedAt = System.nanoTime();
         }
         return cachedAdmin;
+    }
+
+    /** Gateway checks refused because no token has the (well-formed) key. */
+    private double gatewayUnknownRefusals() throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString());
+        return Prometheus.counter(r.body(), "org_api_tokens_key_uses_total", "outcome=\"unknown\"", "path=\"gateway\"");
     }
 
     /** A counter from Keycloak's Prometheus endpoint (all label sets summed). */
