@@ -228,6 +228,9 @@ public final class Benchmark {
         // a well-formed key no token has, a fresh one each request (issue 23): anyone can compute the checksum
         Supplier<HttpRequest> unknownAuthorize = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer"))
                 .header("X-API-Key", ApiKeys.generate()).build();
+        // refused before any key work (checksum): the floor of an answer of the extension's endpoint, with its login event
+        Supplier<HttpRequest> malformedAuthorize = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer"))
+                .header("X-API-Key", broken).build();
         Supplier<HttpRequest> introspect = () -> form(big, "token_introspect", "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get());
         // the gateway rounds by wrk when installed: Java's HttpClient costs the shared cores about a 404's worth per request (see Wrk)
         List<Load> gatewayLoads;
@@ -240,13 +243,15 @@ public final class Benchmark {
                     wrkLoad(() -> Wrk.Request.form(realmUrl + "/protocol/openid-connect/token/introspect",
                             "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get())),
                     wrkLoad(() -> Wrk.Request.get(realmUrl + "/protocol/openid-connect/certs", Map.of())),
-                    wrkLoad(() -> Wrk.Request.freshKeys(realmUrl + "/org-api-tokens/authorize?role=observer", "X-API-Key")));
+                    wrkLoad(() -> Wrk.Request.freshKeys(realmUrl + "/org-api-tokens/authorize?role=observer", "X-API-Key")),
+                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/org-api-tokens/authorize?role=observer", Map.of("X-API-Key", broken))));
         } else {
-            gatewayLoads = List.of(authorize, authorizeJwt, notFound, introspect, jwks, unknownAuthorize).stream().map(this::javaLoad).toList();
+            gatewayLoads = List.of(authorize, authorizeJwt, notFound, introspect, jwks, unknownAuthorize, malformedAuthorize).stream()
+                    .map(this::javaLoad).toList();
         }
-        log("gateway check: authorize, authorize?jwt=true, 404, introspection, JWKS, unknown keys (load generator: "
+        log("gateway check: authorize, authorize?jwt=true, 404, introspection, JWKS, unknown keys, malformed keys (load generator: "
                 + (useWrk ? "wrk" : "Java HttpClient, wrk not installed") + ")...");
-        List<Integer> gatewayStatus = List.of(200, 200, 404, 200, 200, 401);
+        List<Integer> gatewayStatus = List.of(200, 200, 404, 200, 200, 401, 401);
         warmUpLoads(gatewayLoads, gatewayStatus, o);
         double unknownRefusalsBefore = gatewayUnknownRefusals();
         List<Double> authorizeVs404 = new ArrayList<>();
@@ -255,6 +260,9 @@ public final class Benchmark {
         List<Double> jwksVs404 = new ArrayList<>();
         List<Double> notFoundVsIntrospection = new ArrayList<>();
         List<Double> unknownVs404 = new ArrayList<>();
+        List<Double> malformedVs404 = new ArrayList<>();
+        List<Double> authorizeVsMalformed = new ArrayList<>();
+        List<Double> unknownVsMalformed = new ArrayList<>();
         double checkLookupsBefore = metric("org_api_tokens_key_lookups_total");
         long goodChecks = 0;
         long unknownGatewayRequests = 0;
@@ -264,14 +272,19 @@ public final class Benchmark {
             unknownGatewayRequests += round[5].requests();
             jwksVs404.add(round[4].throughput() / round[2].throughput());
             unknownVs404.add(round[5].throughput() / round[2].throughput());
+            malformedVs404.add(round[6].throughput() / round[2].throughput());
+            authorizeVsMalformed.add(round[0].throughput() / round[6].throughput());
+            unknownVsMalformed.add(round[5].throughput() / round[6].throughput());
             authorizeVs404.add(round[0].throughput() / round[2].throughput());
             jwtVs404.add(round[1].throughput() / round[2].throughput());
             authorizeVsIntrospection.add(round[0].throughput() / round[3].throughput());
             notFoundVsIntrospection.add(round[2].throughput() / round[3].throughput());
-            log(String.format(Locale.ROOT, "round %d: authorize %.0f/s cpu %.2f ms | jwt=true %.0f/s cpu %.2f ms | 404 %.0f/s cpu %.2f ms | introspection %.0f/s cpu %.2f ms | JWKS %.0f/s cpu %.2f ms | unknown keys %.0f/s cpu %.2f ms",
+            log(String.format(Locale.ROOT, "round %d: authorize %.0f/s cpu %.3f ms | jwt=true %.0f/s cpu %.3f ms | 404 %.0f/s cpu %.3f ms"
+                    + " | introspection %.0f/s cpu %.3f ms | JWKS %.0f/s cpu %.3f ms | unknown keys %.0f/s cpu %.3f ms | malformed keys %.0f/s cpu %.3f ms",
                     i, round[0].throughput(), round[0].serverCpuMillisPerRequest(), round[1].throughput(), round[1].serverCpuMillisPerRequest(),
                     round[2].throughput(), round[2].serverCpuMillisPerRequest(), round[3].throughput(), round[3].serverCpuMillisPerRequest(),
-                    round[4].throughput(), round[4].serverCpuMillisPerRequest(), round[5].throughput(), round[5].serverCpuMillisPerRequest()));
+                    round[4].throughput(), round[4].serverCpuMillisPerRequest(), round[5].throughput(), round[5].serverCpuMillisPerRequest(),
+                    round[6].throughput(), round[6].serverCpuMillisPerRequest()));
         }
 
         // the unknown-keys load measured what its row says: each request refused as a key no token has, not as malformed
@@ -289,8 +302,6 @@ public final class Benchmark {
 
         // Server CPU per refusal against a 404 (the cheapest answer: routing only), each load alone on one connection.
         int sideSeconds = Math.max(2, o.seconds() / 2);
-        Supplier<HttpRequest> malformedAuthorize = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer"))
-                .header("X-API-Key", broken).build();
         // the token endpoint's own floor: Keycloak refusing a confidential client's wrong secret
         Supplier<HttpRequest> wrongSecret = () -> form(big, "grant_type=client_credentials&client_id=bench-cc&client_secret=wrong");
         log("refusals and 404s alone, on one connection...");
@@ -369,6 +380,13 @@ public final class Benchmark {
         figures.add(Figure.reference("server CPU per key grant / per client_credentials grant (median)", median(cpuRatios)));
         figures.add(Figure.reference("password form / client_credentials throughput (median)", median(passwordRatios)));
         figures.add(Figure.reference("JWKS (a Keycloak endpoint with a session) / unknown-path 404 throughput (median)", median(jwksVs404)));
+        // the floor of rows 3 and 7: refusing a malformed key does no key work, only what every answer of the endpoint does
+        // (Keycloak's realm lookup, session and transaction, the login event SPEC §5 asks for)
+        figures.add(Figure.reference("authorize, malformed keys / unknown-path 404 throughput (median): the floor of any answer of the extension's endpoint",
+                median(malformedVs404)));
+        figures.add(Figure.reference("authorize, good key / malformed keys throughput (median): a good key's cost above that floor", median(authorizeVsMalformed)));
+        figures.add(Figure.reference("authorize, unknown keys / malformed keys throughput (median): an unknown key's cost above that floor",
+                median(unknownVsMalformed)));
         // the ceiling of the introspection row on this machine: no answer, not even routing's 404, is cheaper
         figures.add(Figure.reference("unknown-path 404 / token introspection throughput (median): the introspection row's ceiling",
                 median(notFoundVsIntrospection)));

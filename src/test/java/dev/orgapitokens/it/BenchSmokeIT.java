@@ -23,7 +23,7 @@ class BenchSmokeIT extends ServerTest {
         Supplier<Duration> serverCpu = KeycloakServer.server() instanceof KeycloakServer.DistributionServer d ? d::cpuTime : null;
         List<Benchmark.Figure> figures = new Benchmark(KeycloakServer.server().url(), KeycloakServer.server().metricsUrl(), serverCpu)
                 .run(new Benchmark.Options(20, 1, 1, 2));
-        assertEquals(Benchmark.SPEC_ROWS + 11, figures.size(), "every row of SPEC §8, then the figures that explain them");
+        assertEquals(Benchmark.SPEC_ROWS + 14, figures.size(), "every row of SPEC §8, then the figures that explain them");
         for (Benchmark.Figure f : figures) {
             if (f.notMeasured()) continue; // usage counting (not on this branch), server CPU (when the server is a container)
             assertFalse(Double.isNaN(f.value()) || Double.isInfinite(f.value()), f.name() + " = " + f.value());
