@@ -168,7 +168,16 @@ public final class Benchmark {
         String broken = bigKey.substring(0, 10) + (bigKey.charAt(10) == 'a' ? 'b' : 'a') + bigKey.substring(11);
         Supplier<HttpRequest> badKeyLogin = () -> form(big, KEY_GRANT + broken);
 
-        warmUp(List.of(keyLogin, clientCredentials, smallKeyLogin, passwordLogin, uncountedKeyLogin), o);
+        // wrk when installed (see Wrk): what the load generator spends per request is then not taken from the server
+        Load keyLoginLoad = tokenLoad(useWrk, big, KEY_GRANT + bigKey, keyLogin);
+        Load smallKeyLoginLoad = tokenLoad(useWrk, small, KEY_GRANT + smallKey, smallKeyLogin);
+        Load uncountedKeyLoginLoad = tokenLoad(useWrk, uncounted, KEY_GRANT + uncountedKey, uncountedKeyLogin);
+        Load passwordLoginLoad = tokenLoad(useWrk, big, "grant_type=password&client_id=org-api-tokens&api_key=" + bigKey, passwordLogin);
+        Load clientCredentialsLoad = tokenLoad(useWrk, big, "grant_type=client_credentials&client_id=bench-cc&client_secret=" + secret,
+                clientCredentials);
+        log("key grant rows (load generator: " + (useWrk ? "wrk" : "Java HttpClient, wrk not installed") + ")...");
+        warmUpLoads(List.of(keyLoginLoad, clientCredentialsLoad, smallKeyLoginLoad, passwordLoginLoad, uncountedKeyLoginLoad),
+                Collections.nCopies(5, 200), o);
 
         double writesBefore = metric("org_api_tokens_last_used_writes_total");
         double loginLookupsBefore = metric("org_api_tokens_key_lookups_total");
@@ -182,13 +191,13 @@ public final class Benchmark {
         List<Double> countingRatios = new ArrayList<>();
         for (int i = 1; i <= o.rounds(); i++) {
             // each comparison side by side: both loads in one window, half the connections each (see sideBySide)
-            Round[] row = sideBySide(o, keyLogin, clientCredentials);
+            Round[] row = sideBySide(o, keyLoginLoad, clientCredentialsLoad);
             Round key = row[0], cc = row[1];
-            Round[] scale = sideBySide(o, keyLogin, smallKeyLogin);
-            Round[] counting = sideBySide(o, smallKeyLogin, uncountedKeyLogin);
-            Round[] password = sideBySide(o, passwordLogin, clientCredentials);
+            Round[] scale = sideBySide(o, keyLoginLoad, smallKeyLoginLoad);
+            Round[] counting = sideBySide(o, smallKeyLoginLoad, uncountedKeyLoginLoad);
+            Round[] password = sideBySide(o, passwordLoginLoad, clientCredentialsLoad);
             // server CPU per request needs each load alone in its window (ABBA over the rounds)
-            Round[] alone = abbaRound(i, o, keyLogin, clientCredentials);
+            Round[] alone = abbaRound(i, o, List.of(200, 200), List.of(keyLoginLoad, clientCredentialsLoad));
             goodLogins += key.requests() + scale[0].requests() + scale[1].requests() + counting[0].requests() + password[0].requests()
                     + alone[0].requests();
             throughputRatios.add(key.throughput() / cc.throughput());
@@ -214,7 +223,7 @@ public final class Benchmark {
         double writesPerTokenMinute = writes / hotTokens / (Math.floor(minutes) + 1);
         boolean writesWithinThrottle = writesPerTokenMinute <= 1;
 
-        List<Double> noticesRatios = noticesTaskRounds(o, big, keyLogin, clientCredentials);
+        List<Double> noticesRatios = noticesTaskRounds(o, big, keyLoginLoad, clientCredentialsLoad);
 
         // The gateway check (SPEC §8): against the cheapest answer Keycloak gives and against RFC 7662 introspection.
         Supplier<HttpRequest> notFound = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/no-such-path")).build();
@@ -481,8 +490,7 @@ public final class Benchmark {
      * figure is the row working / resting. CPU the task takes slows both grants alike; what this
      * catches is a cost on the key path alone (a lock, a cache invalidation, a write it waits for).
      */
-    private List<Double> noticesTaskRounds(Options o, String realm, Supplier<HttpRequest> keyLogin,
-            Supplier<HttpRequest> clientCredentials) throws Exception {
+    private List<Double> noticesTaskRounds(Options o, String realm, Load keyLogin, Load clientCredentials) throws Exception {
         int smtpPort;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             smtpPort = free.getLocalPort();
@@ -534,7 +542,7 @@ public final class Benchmark {
     }
 
     /** Key grant and client_credentials throughput, side by side. */
-    private double[] keyGrantRow(Options o, Supplier<HttpRequest> keyLogin, Supplier<HttpRequest> clientCredentials) throws Exception {
+    private double[] keyGrantRow(Options o, Load keyLogin, Load clientCredentials) throws Exception {
         Round[] row = sideBySide(o, keyLogin, clientCredentials);
         return new double[] {row[0].throughput(), row[1].throughput()};
     }
@@ -546,12 +554,12 @@ public final class Benchmark {
      * after the other, the same ratio moved by 10 % between windows on the 2-core machine. Each
      * load's server CPU is not separable here (see the alone windows).
      */
-    private Round[] sideBySide(Options o, Supplier<HttpRequest> a, Supplier<HttpRequest> b) throws Exception {
+    private Round[] sideBySide(Options o, Load a, Load b) throws Exception {
         int half = Math.max(1, o.connections() / 2);
         ExecutorService both = Executors.newFixedThreadPool(2);
         try {
-            Future<Round> first = both.submit(() -> load(a, half, o.seconds(), 200));
-            Future<Round> second = both.submit(() -> load(b, half, o.seconds(), 200));
+            Future<Round> first = both.submit(() -> a.run(half, o.seconds(), 200));
+            Future<Round> second = both.submit(() -> b.run(half, o.seconds(), 200));
             return new Round[] {first.get(), second.get()};
         } finally {
             both.shutdown();
@@ -626,6 +634,12 @@ public final class Benchmark {
 
     private Load javaLoad(Supplier<HttpRequest> request) {
         return (connections, seconds, expected) -> load(request, connections, seconds, expected);
+    }
+
+    /** A form POST to the realm's token endpoint, by wrk or by Java's HttpClient. */
+    private Load tokenLoad(boolean useWrk, String realm, String body, Supplier<HttpRequest> javaRequest) {
+        String url = base + "/realms/" + realm + "/protocol/openid-connect/token";
+        return useWrk ? wrkLoad(() -> Wrk.Request.form(url, body)) : javaLoad(javaRequest);
     }
 
     /** A load sent by wrk ({@link Wrk}); the request is made anew for each window (introspection's token is renewed). */

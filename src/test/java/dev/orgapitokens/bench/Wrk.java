@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * times introspection's throughput). wrk spends a fraction of that, so the ratios come closer to
  * what the server spends. Its Lua hooks count answers with another status than the expected one,
  * and, for the unknown-keys load, make a fresh well-formed key (CRC32 checksum, as
- * {@code ApiKeys}) for every request.
+ * {@code ApiKeys}) for every request. A benchmark key sits in the script, a temporary file only its
+ * owner may read (POSIX default of {@code createTempFile}), for the window and no longer.
  */
 final class Wrk {
 
