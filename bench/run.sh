@@ -3,11 +3,12 @@
 # with KEYCLOAK_DB=postgres), seeds tokens through the REST API, and prints every row of SPEC §8 with
 # its goal, from one run on one server, then the figures that explain them. Writes a dated results
 # file under bench/results/ (marked indicative when the machine's load average exceeds its cores)
-# and target/bench/results.csv.
+# and target/bench/results.csv. Loads are sent by wrk when it is installed (apt-get install wrk), else by
+# Java's HttpClient, whose own CPU per request pulls the ratios towards 1 on a 2-core machine
+# (docs/performance.md "How to reproduce").
 #
-#   bench/run.sh                         # 100,000 tokens, 5 rounds of 10 s, 8 connections: an estimated 30-40 minutes on a
-#                                        # quiet 2-core machine (seeding at the ~130 tokens/s seen there takes ~13; warm-ups
-#                                        # and rounds 10-20; build and start 3)
+#   bench/run.sh                         # 100,000 tokens, 5 rounds of 10 s, 8 connections: 24 minutes on a quiet 2-core
+#                                        # machine on 2026-12-02 (seeding 3-4; warm-ups and rounds about 18; build and start 2)
 #   bench/run.sh --quick                 # smoke run: 1,000 tokens, 2 rounds of 3 s (about 5 minutes); every row, figures indicative
 #   bench/run.sh --tokens=10000 --rounds=3 --seconds=5
 #   bench/run.sh --profile [--tokens=2000] [--seconds=15]    # JFR profiles of each load alone: target/bench/profiles.md
