@@ -158,23 +158,17 @@ public final class Benchmark {
         String uncountedKey = seed(uncounted, Math.min(10, o.tokens()), o.connections());
         seed(hundred, Math.min(100, o.tokens()), o.connections());
 
-        Supplier<HttpRequest> keyLogin = () -> form(big, KEY_GRANT + bigKey);
-        Supplier<HttpRequest> smallKeyLogin = () -> form(small, KEY_GRANT + smallKey);
-        Supplier<HttpRequest> uncountedKeyLogin = () -> form(uncounted, KEY_GRANT + uncountedKey);
+        // each request described once (Wrk.Request), sent by wrk when installed, else by HttpClient (see load)
+        String tokenUrl = base + "/realms/%s/protocol/openid-connect/token";
+        Load keyLoginLoad = load(useWrk, Wrk.Request.form(tokenUrl.formatted(big), KEY_GRANT + bigKey));
+        Load smallKeyLoginLoad = load(useWrk, Wrk.Request.form(tokenUrl.formatted(small), KEY_GRANT + smallKey));
+        Load uncountedKeyLoginLoad = load(useWrk, Wrk.Request.form(tokenUrl.formatted(uncounted), KEY_GRANT + uncountedKey));
         // the password form of the same login, for reference: the cost of Keycloak's flow and required actions
-        Supplier<HttpRequest> passwordLogin = () -> form(big, "grant_type=password&client_id=org-api-tokens&api_key=" + bigKey);
-        Supplier<HttpRequest> clientCredentials = () -> form(big,
-                "grant_type=client_credentials&client_id=bench-cc&client_secret=" + secret);
+        Load passwordLoginLoad = load(useWrk, Wrk.Request.form(tokenUrl.formatted(big),
+                "grant_type=password&client_id=org-api-tokens&api_key=" + bigKey));
+        Load clientCredentialsLoad = load(useWrk, Wrk.Request.form(tokenUrl.formatted(big),
+                "grant_type=client_credentials&client_id=bench-cc&client_secret=" + secret));
         String broken = bigKey.substring(0, 10) + (bigKey.charAt(10) == 'a' ? 'b' : 'a') + bigKey.substring(11);
-        Supplier<HttpRequest> badKeyLogin = () -> form(big, KEY_GRANT + broken);
-
-        // wrk when installed (see Wrk): what the load generator spends per request is then not taken from the server
-        Load keyLoginLoad = tokenLoad(useWrk, big, KEY_GRANT + bigKey, keyLogin);
-        Load smallKeyLoginLoad = tokenLoad(useWrk, small, KEY_GRANT + smallKey, smallKeyLogin);
-        Load uncountedKeyLoginLoad = tokenLoad(useWrk, uncounted, KEY_GRANT + uncountedKey, uncountedKeyLogin);
-        Load passwordLoginLoad = tokenLoad(useWrk, big, "grant_type=password&client_id=org-api-tokens&api_key=" + bigKey, passwordLogin);
-        Load clientCredentialsLoad = tokenLoad(useWrk, big, "grant_type=client_credentials&client_id=bench-cc&client_secret=" + secret,
-                clientCredentials);
         log("key grant rows (load generator: " + (useWrk ? "wrk" : "Java HttpClient, wrk not installed") + ")...");
         warmUpLoads(List.of(keyLoginLoad, clientCredentialsLoad, smallKeyLoginLoad, passwordLoginLoad, uncountedKeyLoginLoad),
                 Collections.nCopies(5, 200), o);
@@ -226,43 +220,30 @@ public final class Benchmark {
         List<Double> noticesRatios = noticesTaskRounds(o, big, keyLoginLoad, clientCredentialsLoad);
 
         // The gateway check (SPEC §8): against the cheapest answer Keycloak gives and against RFC 7662 introspection.
-        Supplier<HttpRequest> notFound = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/no-such-path")).build();
-        Supplier<HttpRequest> authorize = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer"))
-                .header("X-API-Key", bigKey).build();
-        Supplier<HttpRequest> authorizeJwt = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer&jwt=true"))
-                .header("X-API-Key", bigKey).build();
+        String realmUrl = base + "/realms/" + big;
+        String authorizeUrl = realmUrl + "/org-api-tokens/authorize?role=observer";
+        Wrk.Request notFound = Wrk.Request.get(realmUrl + "/no-such-path", Map.of());
         Supplier<String> keyJwt = freshAccessToken(big, bigKey);
-        // the cheapest answer of a Keycloak endpoint that opens a session (the realm's cached JWKS): the floor of any check
-        Supplier<HttpRequest> jwks = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/protocol/openid-connect/certs")).build();
         // a well-formed key no token has, a fresh one each request (issue 23): anyone can compute the checksum
-        Supplier<HttpRequest> unknownAuthorize = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer"))
-                .header("X-API-Key", ApiKeys.generate()).build();
+        Wrk.Request unknownAuthorize = Wrk.Request.freshKeys(authorizeUrl, "X-API-Key");
         // refused before any key work (checksum): the floor of an answer of the extension's endpoint, with its login event
-        Supplier<HttpRequest> malformedAuthorize = () -> HttpRequest.newBuilder(URI.create(base + "/realms/" + big + "/org-api-tokens/authorize?role=observer"))
-                .header("X-API-Key", broken).build();
-        Supplier<HttpRequest> introspect = () -> form(big, "token_introspect", "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get());
-        // the gateway rounds by wrk when installed: Java's HttpClient costs the shared cores about a 404's worth per request (see Wrk)
-        List<Load> gatewayLoads;
-        if (useWrk) {
-            String realmUrl = base + "/realms/" + big;
-            gatewayLoads = List.of(
-                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/org-api-tokens/authorize?role=observer", Map.of("X-API-Key", bigKey))),
-                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/org-api-tokens/authorize?role=observer&jwt=true", Map.of("X-API-Key", bigKey))),
-                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/no-such-path", Map.of())),
-                    wrkLoad(() -> Wrk.Request.form(realmUrl + "/protocol/openid-connect/token/introspect",
-                            "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get())),
-                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/protocol/openid-connect/certs", Map.of())),
-                    wrkLoad(() -> Wrk.Request.freshKeys(realmUrl + "/org-api-tokens/authorize?role=observer", "X-API-Key")),
-                    wrkLoad(() -> Wrk.Request.get(realmUrl + "/org-api-tokens/authorize?role=observer", Map.of("X-API-Key", broken))));
-        } else {
-            gatewayLoads = List.of(authorize, authorizeJwt, notFound, introspect, jwks, unknownAuthorize, malformedAuthorize).stream()
-                    .map(this::javaLoad).toList();
-        }
+        Wrk.Request malformedAuthorize = Wrk.Request.get(authorizeUrl, Map.of("X-API-Key", broken));
+        List<Load> gatewayLoads = List.of(
+                load(useWrk, Wrk.Request.get(authorizeUrl, Map.of("X-API-Key", bigKey))),
+                load(useWrk, Wrk.Request.get(authorizeUrl + "&jwt=true", Map.of("X-API-Key", bigKey))),
+                load(useWrk, notFound),
+                // the token is renewed every minute, so the request is made anew for each window
+                load(useWrk, () -> Wrk.Request.form(realmUrl + "/protocol/openid-connect/token/introspect",
+                        "client_id=bench-cc&client_secret=" + secret + "&token=" + keyJwt.get())),
+                // the cheapest answer of a Keycloak endpoint that opens a session (the realm's cached JWKS)
+                load(useWrk, Wrk.Request.get(realmUrl + "/protocol/openid-connect/certs", Map.of())),
+                load(useWrk, unknownAuthorize),
+                load(useWrk, malformedAuthorize));
         log("gateway check: authorize, authorize?jwt=true, 404, introspection, JWKS, unknown keys, malformed keys (load generator: "
                 + (useWrk ? "wrk" : "Java HttpClient, wrk not installed") + ")...");
         List<Integer> gatewayStatus = List.of(200, 200, 404, 200, 200, 401, 401);
         warmUpLoads(gatewayLoads, gatewayStatus, o);
-        double unknownRefusalsBefore = gatewayUnknownRefusals();
+        double unknownRefusalsBefore = metric("org_api_tokens_key_uses_total", "outcome=\"unknown\"", "path=\"gateway\"");
         List<Double> authorizeVs404 = new ArrayList<>();
         List<Double> jwtVs404 = new ArrayList<>();
         List<Double> authorizeVsIntrospection = new ArrayList<>();
@@ -297,7 +278,7 @@ public final class Benchmark {
         }
 
         // the unknown-keys load measured what its row says: each request refused as a key no token has, not as malformed
-        double unknownRefusals = gatewayUnknownRefusals() - unknownRefusalsBefore;
+        double unknownRefusals = metric("org_api_tokens_key_uses_total", "outcome=\"unknown\"", "path=\"gateway\"") - unknownRefusalsBefore;
         if (unknownRefusals < unknownGatewayRequests) {
             throw new IllegalStateException("the unknown-keys load was refused " + unknownRefusals + " times as unknown for "
                     + unknownGatewayRequests + " requests");
@@ -312,14 +293,14 @@ public final class Benchmark {
         // Server CPU per refusal against a 404 (the cheapest answer: routing only), each load alone on one connection.
         int sideSeconds = Math.max(2, o.seconds() / 2);
         // the token endpoint's own floor: Keycloak refusing a confidential client's wrong secret
-        Supplier<HttpRequest> wrongSecret = () -> form(big, "grant_type=client_credentials&client_id=bench-cc&client_secret=wrong");
+        Wrk.Request wrongSecret = Wrk.Request.form(tokenUrl.formatted(big), "grant_type=client_credentials&client_id=bench-cc&client_secret=wrong");
         log("refusals and 404s alone, on one connection...");
         Map<String, Supplier<HttpRequest>> alone = new LinkedHashMap<>();
-        alone.put("404", notFound);
-        alone.put("malformed key at authorize", malformedAuthorize);
-        alone.put("unknown key at authorize", unknownAuthorize);
-        alone.put("malformed key at the token endpoint", badKeyLogin);
-        alone.put("wrong client secret at the token endpoint", wrongSecret);
+        alone.put("404", () -> httpRequest(notFound));
+        alone.put("malformed key at authorize", () -> httpRequest(malformedAuthorize));
+        alone.put("unknown key at authorize", () -> httpRequest(unknownAuthorize));
+        alone.put("malformed key at the token endpoint", () -> httpRequest(Wrk.Request.form(tokenUrl.formatted(big), KEY_GRANT + broken)));
+        alone.put("wrong client secret at the token endpoint", () -> httpRequest(wrongSecret));
         Map<String, Integer> aloneStatus = Map.of("404", 404, "wrong client secret at the token endpoint", 401);
         for (Map.Entry<String, Supplier<HttpRequest>> e : alone.entrySet()) load(e.getValue(), 1, sideSeconds, aloneStatus.getOrDefault(e.getKey(), 401)); // warm-up
         // ABBA rounds, each load's CPU per request divided by the 404's of the same round: one window
@@ -636,10 +617,23 @@ public final class Benchmark {
         return (connections, seconds, expected) -> load(request, connections, seconds, expected);
     }
 
-    /** A form POST to the realm's token endpoint, by wrk or by Java's HttpClient. */
-    private Load tokenLoad(boolean useWrk, String realm, String body, Supplier<HttpRequest> javaRequest) {
-        String url = base + "/realms/" + realm + "/protocol/openid-connect/token";
-        return useWrk ? wrkLoad(() -> Wrk.Request.form(url, body)) : javaLoad(javaRequest);
+    /** A load of one request: sent by wrk when installed, else by Java's HttpClient. */
+    private Load load(boolean useWrk, Wrk.Request request) {
+        return load(useWrk, () -> request);
+    }
+
+    /** The same, the request made anew for each window. */
+    private Load load(boolean useWrk, Supplier<Wrk.Request> request) {
+        return useWrk ? wrkLoad(request) : javaLoad(() -> httpRequest(request.get()));
+    }
+
+    /** The request for Java's HttpClient (a fresh well-formed key no token has where the request asks for one). */
+    private static HttpRequest httpRequest(Wrk.Request request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(request.url()));
+        request.headers().forEach(builder::header);
+        if (request.freshKeyHeader() != null) builder.header(request.freshKeyHeader(), ApiKeys.generate());
+        return builder.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(request.body())).build();
     }
 
     /** A load sent by wrk ({@link Wrk}); the request is made anew for each window (introspection's token is renewed). */
@@ -838,14 +832,9 @@ public final class Benchmark {
         return Arrays.stream(firstKey).filter(java.util.Objects::nonNull).toList();
     }
 
+    /** A form POST to the realm's token endpoint. */
     private HttpRequest form(String realm, String body) {
-        return form(realm, "token", body);
-    }
-
-    /** A form POST to the realm's {@code token} or {@code token_introspect} endpoint. */
-    private HttpRequest form(String realm, String endpoint, String body) {
-        String path = endpoint.equals("token") ? "token" : "token/introspect";
-        return HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/protocol/openid-connect/" + path))
+        return HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
@@ -865,16 +854,10 @@ public final class Benchmark {
         return cachedAdmin;
     }
 
-    /** Gateway checks refused because no token has the (well-formed) key. */
-    private double gatewayUnknownRefusals() throws Exception {
+    /** A counter from Keycloak's Prometheus endpoint, all label sets summed, or those with every one of {@code labels}. */
+    double metric(String name, String... labels) throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString());
-        return Prometheus.counter(r.body(), "org_api_tokens_key_uses_total", "outcome=\"unknown\"", "path=\"gateway\"");
-    }
-
-    /** A counter from Keycloak's Prometheus endpoint (all label sets summed). */
-    double metric(String name) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString());
-        return Prometheus.counter(r.body(), name);
+        return Prometheus.counter(r.body(), name, labels);
     }
 
     // ---- output ----

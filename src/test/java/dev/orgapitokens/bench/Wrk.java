@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,19 +23,21 @@ import java.util.regex.Pattern;
  */
 final class Wrk {
 
-    /** One request, sent back to back on every connection. */
-    record Request(String method, String url, Map<String, String> headers, String body, boolean freshKeyHeader) {
+    /**
+     * One request, sent back to back on every connection (by wrk, or by the benchmark's HttpClient);
+     * {@code freshKeyHeader}, when not null, carries a new well-formed key no token has in each request.
+     */
+    record Request(String method, String url, Map<String, String> headers, String body, String freshKeyHeader) {
         static Request get(String url, Map<String, String> headers) {
-            return new Request("GET", url, headers, null, false);
+            return new Request("GET", url, headers, null, null);
         }
 
         static Request form(String url, String body) {
-            return new Request("POST", url, Map.of("Content-Type", "application/x-www-form-urlencoded"), body, false);
+            return new Request("POST", url, Map.of("Content-Type", "application/x-www-form-urlencoded"), body, null);
         }
 
-        /** GETs carrying a well-formed key no token has, a new one each request, in {@code header}. */
         static Request freshKeys(String url, String header) {
-            return new Request("GET", url, Map.of(header, ""), null, true);
+            return new Request("GET", url, Map.of(), null, header);
         }
     }
 
@@ -83,10 +84,9 @@ final class Wrk {
 
     /** The Lua script: the request, the status count, and the figures in one line {@link #RESULT} reads. */
     static String script(Request request, int expectedStatus) {
-        Map<String, String> headers = new LinkedHashMap<>(request.headers());
         StringBuilder lua = new StringBuilder();
         lua.append("wrk.method = ").append(quote(request.method())).append('\n');
-        for (Map.Entry<String, String> h : headers.entrySet()) {
+        for (Map.Entry<String, String> h : request.headers().entrySet()) {
             lua.append("wrk.headers[").append(quote(h.getKey())).append("] = ").append(quote(h.getValue())).append('\n');
         }
         if (request.body() != null) lua.append("wrk.body = ").append(quote(request.body())).append('\n');
@@ -115,8 +115,7 @@ final class Wrk {
                     e.connect + e.read + e.write + e.timeout))
                 end
                 """.formatted(expectedStatus));
-        if (request.freshKeyHeader()) {
-            String header = headers.keySet().iterator().next();
+        if (request.freshKeyHeader() != null) {
             lua.append("""
                     local B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                     local CRC = {}
@@ -154,7 +153,7 @@ final class Wrk {
                       wrk.headers[%s] = body .. table.concat(sum)
                       return wrk.format()
                     end
-                    """.formatted(1 + 43, 6, quote(header)));
+                    """.formatted(1 + 43, 6, quote(request.freshKeyHeader())));
         }
         return lua.toString();
     }

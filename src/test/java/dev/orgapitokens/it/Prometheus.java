@@ -6,24 +6,17 @@ public final class Prometheus {
     private Prometheus() {
     }
 
-    /** A counter in a Prometheus text exposition, all label sets summed; 0 when absent. */
-    /** The sum of the counter's lines whose labels include every one of {@code labels} (such as {@code outcome="unknown"}). */
+    /**
+     * A counter in a Prometheus text exposition, all label sets summed, or with {@code labels} (such
+     * as {@code outcome="unknown"}) the label sets that include every one of them; 0 when absent.
+     */
     public static double counter(String exposition, String name, String... labels) {
         double sum = 0;
         for (String line : exposition.split("\n")) {
-            if (!line.startsWith(name + "{")) continue;
-            String labelSet = line.substring(name.length(), line.lastIndexOf('}') + 1);
+            boolean unlabelled = line.startsWith(name + " ");
+            if (!unlabelled && !line.startsWith(name + "{")) continue;
+            String labelSet = unlabelled ? "" : line.substring(name.length(), line.lastIndexOf('}') + 1);
             if (java.util.Arrays.stream(labels).allMatch(labelSet::contains)) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-        return sum;
-    }
-
-    public static double counter(String exposition, String name) {
-        double sum = 0;
-        for (String line : exposition.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
         }
         return sum;
     }
