@@ -7,8 +7,8 @@
 # Java's HttpClient, whose own CPU per request pulls the ratios towards 1 on a 2-core machine
 # (docs/performance.md "How to reproduce").
 #
-#   bench/run.sh                         # 100,000 tokens, 5 rounds of 10 s, 8 connections: 24 minutes on a quiet 2-core
-#                                        # machine on 2026-12-02 (seeding 3-4; warm-ups and rounds about 18; build and start 2)
+#   bench/run.sh                         # 100,000 tokens, 5 rounds of 10 s, 8 connections: 24 to 30 minutes on a quiet
+#                                        # 2-core machine (2026-12-02, -03; seeding 3-4; warm-ups and rounds 18-24; build and start 2)
 #   bench/run.sh --quick                 # smoke run: 1,000 tokens, 2 rounds of 3 s (about 5 minutes); every row, figures indicative
 #   bench/run.sh --tokens=10000 --rounds=3 --seconds=5
 #   bench/run.sh --profile [--tokens=2000] [--seconds=15]    # JFR profiles of each load alone: target/bench/profiles.md
