@@ -218,9 +218,6 @@ public final class KeycloakServer implements BeforeAllCallback {
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             // Narayana's object store is in the distribution's data/ by default: servers of one distribution keep their own.
             String javaOpts = builder.environment().getOrDefault("JAVA_OPTS_APPEND", "-Xms256m");
-            // the suite's JVM options (pom.xml keycloak.java.opts); the benchmark, run outside failsafe, has none
-            String suiteOpts = System.getProperty("keycloak.java.opts", "").trim();
-            if (!suiteOpts.isEmpty()) javaOpts += " " + suiteOpts;
             builder.environment().put("JAVA_OPTS_APPEND", javaOpts + " -Dquarkus.transaction-manager.object-store.directory=" + transactionLogs);
             try {
                 process = builder.start();
